@@ -1,0 +1,37 @@
+# Copyright 2026 Payment Follow-ups contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "Payment Follow-ups",
+    "summary": "Customer statements, payment reminders by email, letter, SMS and post, "
+    "a follow-up plan per company and a daily automatic run",
+    "version": "18.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "website": "https://github.com/account-payment-followup/account_payment_followup",
+    "author": "Payment Follow-ups contributors",
+    "license": "LGPL-3",
+    "application": False,
+    "installable": True,
+    "depends": ["account", "sms", "snailmail"],
+    "data": [
+        "security/account_payment_followup_security.xml",
+        "security/ir.model.access.csv",
+        "data/mail_template_data.xml",
+        "data/sms_template_data.xml",
+        "data/ir_cron_data.xml",
+        "report/account_followup_templates.xml",
+        "report/account_followup_reports.xml",
+        "wizards/account_followup_snooze_views.xml",
+        "wizards/account_followup_process_views.xml",
+        "views/account_followup_level_views.xml",
+        "views/account_move_line_views.xml",
+        "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/account_payment_followup_menus.xml",
+    ],
+    "assets": {
+        "web.assets_backend": [
+            "account_payment_followup/static/src/components/**/*",
+        ],
+    },
+    "post_init_hook": "post_init_hook",
+}

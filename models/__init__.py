@@ -1,0 +1,6 @@
+from . import account_followup_level
+from . import res_company
+from . import account_move_line
+from . import account_move
+from . import res_partner
+from . import res_config_settings

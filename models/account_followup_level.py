@@ -1,0 +1,198 @@
+# Copyright 2026 Payment Follow-ups contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class AccountFollowupLevel(models.Model):
+    """One step of a company's follow-up plan.
+
+    The plan of a company is the set of its levels, ordered by ``delay``: the number of
+    days after the due date (negative: before it) at which an open receivable line
+    reaches the level.
+    """
+
+    _name = "account.followup.level"
+    _description = "Follow-up Level"
+    _order = "company_id, delay, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True)
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    delay = fields.Integer(
+        string="Days",
+        required=True,
+        help="Days after the due date at which this level is reached; a negative "
+        "number means before the due date.",
+    )
+    active = fields.Boolean(default=True)
+    description = fields.Html(
+        translate=True,
+        sanitize_style=True,
+        help="Text put into the letter and the email of this level.",
+    )
+
+    send_email = fields.Boolean(string="Send an email")
+    mail_template_id = fields.Many2one(
+        "mail.template",
+        string="Email template",
+        domain="[('model', '=', 'res.partner')]",
+        ondelete="restrict",
+    )
+    attach_invoices = fields.Boolean(
+        string="Attach open invoices",
+        help="Attach the PDF of every open invoice to the email.",
+    )
+    send_letter = fields.Boolean(string="Print a letter")
+    send_sms = fields.Boolean(string="Send an SMS")
+    sms_template_id = fields.Many2one(
+        "sms.template",
+        string="SMS template",
+        domain="[('model', '=', 'res.partner')]",
+        ondelete="restrict",
+    )
+    send_post = fields.Boolean(
+        string="Send a letter by post",
+        help="Send the letter by post through the snailmail service (IAP credits).",
+    )
+    manual_action = fields.Boolean(
+        string="Schedule an activity",
+        help="Schedule an activity, for instance a call to the customer.",
+    )
+    activity_type_id = fields.Many2one(
+        "mail.activity.type",
+        string="Activity type",
+        default=lambda self: self.env.ref(
+            "mail.mail_activity_data_call", raise_if_not_found=False
+        ),
+    )
+    activity_summary = fields.Char(translate=True)
+    activity_note = fields.Html(translate=True)
+    activity_user_id = fields.Many2one(
+        "res.users",
+        string="Assigned to",
+        check_company=True,
+        help="Who does the activity. Leave empty to assign it to the customer's "
+        "follow-up responsible.",
+    )
+    auto_execute = fields.Boolean(
+        string="Automatic",
+        help="The daily run executes this level by itself for customers on automatic "
+        "reminders.",
+    )
+
+    _sql_constraints = [
+        (
+            "delay_company_uniq",
+            "unique(company_id, delay)",
+            "Two follow-up levels of the same company cannot have the same number of "
+            "days.",
+        ),
+    ]
+
+    @api.depends("name", "delay")
+    def _compute_display_name(self):
+        for level in self:
+            level.display_name = level.name or ""
+
+    @api.constrains("send_email", "mail_template_id", "send_sms", "sms_template_id")
+    def _check_templates(self):
+        for level in self:
+            if level.send_email and not level.mail_template_id:
+                raise UserError(
+                    self.env._(
+                        "The follow-up level “%(level)s” sends an email: choose its "
+                        "email template.",
+                        level=level.name,
+                    )
+                )
+            if level.send_sms and not level.sms_template_id:
+                raise UserError(
+                    self.env._(
+                        "The follow-up level “%(level)s” sends an SMS: choose its SMS "
+                        "template.",
+                        level=level.name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_delay_free(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "delay" in vals or "company_id" in vals:
+            for level in self:
+                self._check_delay_free(
+                    [
+                        {
+                            "delay": vals.get("delay", level.delay),
+                            "company_id": vals.get("company_id", level.company_id.id),
+                        }
+                    ],
+                    exclude=self,
+                )
+        return super().write(vals)
+
+    @api.model
+    def _check_delay_free(self, vals_list, exclude=None):
+        """Refuse a delay already used in the same company, with a message that names
+        the level holding it (the SQL constraint only says "duplicate")."""
+        seen = set()
+        for vals in vals_list:
+            if "delay" not in vals:
+                continue
+            company_id = vals.get("company_id") or self.env.company.id
+            key = (company_id, vals["delay"])
+            domain = [
+                ("company_id", "=", company_id),
+                ("delay", "=", vals["delay"]),
+                ("active", "in", (True, False)),
+            ]
+            if exclude:
+                domain.append(("id", "not in", exclude.ids))
+            # sudo: the check must see levels the user cannot read (archived ones or
+            # levels hidden by a rule) to give a clear message instead of an SQL error.
+            other = self.sudo().search(domain, limit=1)
+            if other or key in seen:
+                raise UserError(
+                    self.env._(
+                        "A follow-up level at %(delay)s days already exists in this "
+                        "company (“%(level)s”). Each level needs its own number of "
+                        "days.",
+                        delay=vals["delay"],
+                        level=other.name or vals.get("name", ""),
+                    )
+                )
+            seen.add(key)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_applied(self):
+        """A level already applied to journal items is the memory of what was sent:
+        deleting it would make the next run send it again."""
+        if (
+            self.env["account.move.line"]
+            .sudo()
+            .search_count([("followup_level_id", "in", self.ids)], limit=1)
+        ):
+            raise UserError(
+                self.env._(
+                    "This follow-up level was already sent to customers and is kept "
+                    "as the memory of what was sent. Archive it instead of deleting it."
+                )
+            )
+
+    def _get_next_level(self):
+        """The level that follows ``self`` in its company's plan (or an empty
+        recordset)."""
+        self.ensure_one()
+        return self.search(
+            [("company_id", "=", self.company_id.id), ("delay", ">", self.delay)],
+            order="delay",
+            limit=1,
+        )

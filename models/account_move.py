@@ -1,0 +1,34 @@
+# Copyright 2026 Payment Follow-ups contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
+from odoo import models
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    def _post(self, soft=True):
+        posted = super()._post(soft=soft)
+        posted._followup_reschedule_partners()
+        return posted
+
+    def _followup_reschedule_partners(self):
+        """A new invoice may need a reminder before the partner's next follow-up
+        date (set when the previous level was done): bring that date forward so the
+        new invoice's first level is not missed."""
+        Level = self.env["account.followup.level"]
+        for move in self.filtered(lambda m: m.is_sale_document(include_receipts=True)):
+            partner = move.commercial_partner_id.with_company(move.company_id)
+            next_date = partner.followup_next_action_date
+            if not next_date or partner.followup_reminder_type == "manual":
+                continue
+            first = Level.search(
+                [("company_id", "=", move.company_id.id)], order="delay", limit=1
+            )
+            if not first:
+                continue
+            due = move.invoice_date_due or move.invoice_date or move.date
+            first_date = due and due + timedelta(days=first.delay)
+            if first_date and first_date < next_date:
+                partner.followup_next_action_date = first_date

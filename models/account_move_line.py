@@ -1,0 +1,88 @@
+# Copyright 2026 Payment Follow-ups contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+
+
+class AccountMoveLine(models.Model):
+    _inherit = "account.move.line"
+
+    followup_excluded = fields.Boolean(
+        string="Excluded from follow-ups",
+        copy=False,
+        help="Excluded from follow-ups (e.g. litigation): shown on the statement but "
+        "never counted nor reminded.",
+    )
+    followup_expected_date = fields.Date(
+        string="Expected payment date",
+        copy=False,
+        help="When set, it replaces the due date for follow-ups.",
+    )
+    followup_note = fields.Text(string="Follow-up note", copy=False)
+    followup_level_id = fields.Many2one(
+        "account.followup.level",
+        string="Follow-up level",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        ondelete="restrict",
+        help="The last follow-up level applied to this line.",
+    )
+    followup_date = fields.Date(string="Last follow-up", copy=False, readonly=True)
+    followup_reference_date = fields.Date(
+        string="Follow-up date",
+        compute="_compute_followup_reference_date",
+        help="Expected payment date, else due date, else invoice date.",
+    )
+    followup_overdue = fields.Boolean(
+        string="Overdue", compute="_compute_followup_reference_date"
+    )
+
+    @api.depends(
+        "followup_expected_date", "date_maturity", "move_id.invoice_date", "date"
+    )
+    @api.depends_context("company")
+    def _compute_followup_reference_date(self):
+        today = self.env.company._followup_today()
+        for line in self:
+            ref_date = line._followup_get_reference_date()
+            line.followup_reference_date = ref_date
+            line.followup_overdue = bool(ref_date and ref_date < today)
+
+    def _followup_get_reference_date(self):
+        """The date from which follow-up delays are counted (see the SQL twin in
+        ``res.partner._followup_lines_query``)."""
+        self.ensure_one()
+        return (
+            self.followup_expected_date
+            or self.date_maturity
+            or self.move_id.invoice_date
+            or self.date
+        )
+
+    @api.model
+    def _followup_counted_domain(self, company=None):
+        """Domain of the lines that follow-ups count (written so that PostgreSQL can
+        use account's partial index on unreconciled posted lines)."""
+        company = company or self.env.company
+        return [
+            ("company_id", "=", company.id),
+            ("account_id.account_type", "=", "asset_receivable"),
+            ("parent_state", "=", "posted"),
+            ("reconciled", "=", False),
+            ("amount_residual", "!=", 0),
+            ("followup_excluded", "=", False),
+        ]
+
+    @api.model
+    def _followup_statement_domain(self, partner, company=None):
+        """Open receivable lines of a customer shown on its statement: the counted
+        lines plus the excluded ones (shown, never counted)."""
+        company = company or self.env.company
+        return [
+            ("company_id", "=", company.id),
+            ("partner_id", "child_of", partner.commercial_partner_id.id),
+            ("account_id.account_type", "=", "asset_receivable"),
+            ("parent_state", "=", "posted"),
+            ("reconciled", "=", False),
+            ("amount_residual", "!=", 0),
+        ]

@@ -1,0 +1,137 @@
+# Copyright 2026 Payment Follow-ups contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import datetime
+
+import pytz
+from markupsafe import Markup
+
+from odoo import api, fields, models
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    followup_level_ids = fields.One2many(
+        "account.followup.level", "company_id", string="Follow-up plan"
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        companies._followup_create_default_levels()
+        return companies
+
+    def _followup_today(self):
+        """Today in the company's time zone (the one of its address), so that a
+        reminder is due on the same calendar day wherever the user or server is."""
+        self.ensure_one()
+        tz_name = self.partner_id.tz or self.env.user.tz or "UTC"
+        try:
+            tz = pytz.timezone(tz_name)
+        except pytz.UnknownTimeZoneError:
+            tz = pytz.utc
+        return pytz.utc.localize(datetime.utcnow()).astimezone(tz).date()
+
+    def _followup_default_levels_values(self):
+        """The default plan: what a credit controller starts from (all editable)."""
+        self.ensure_one()
+        _ = self.env._
+        mail_template = self.env.ref(
+            "account_payment_followup.mail_template_followup", raise_if_not_found=False
+        )
+        sms_template = self.env.ref(
+            "account_payment_followup.sms_template_followup", raise_if_not_found=False
+        )
+        call = self.env.ref("mail.mail_activity_data_call", raise_if_not_found=False)
+        paragraph = Markup("<p>%s</p>")
+        return [
+            {
+                "name": _("Friendly reminder"),
+                "delay": -3,
+                "send_email": bool(mail_template),
+                "mail_template_id": mail_template.id if mail_template else False,
+                "auto_execute": True,
+                "description": paragraph
+                % _(
+                    "This is a friendly reminder that the invoices below will be "
+                    "due in a few days. If you have already arranged the payment, "
+                    "please disregard this message."
+                ),
+            },
+            {
+                "name": _("First reminder"),
+                "delay": 1,
+                "send_email": bool(mail_template),
+                "mail_template_id": mail_template.id if mail_template else False,
+                "send_letter": True,
+                "auto_execute": True,
+                "description": paragraph
+                % _(
+                    "Our records show that the invoices below are now overdue. We "
+                    "would be grateful if you could settle them at your earliest "
+                    "convenience. If you have already paid, please disregard this "
+                    "reminder."
+                ),
+            },
+            {
+                "name": _("Call the customer"),
+                "delay": 15,
+                "manual_action": True,
+                "activity_type_id": call.id if call else False,
+                "activity_summary": _("Call the customer about the overdue invoices"),
+                "description": paragraph
+                % _(
+                    "Despite our reminder, the invoices below are still unpaid. "
+                    "Please contact us to settle them."
+                ),
+            },
+            {
+                "name": _("Second reminder"),
+                "delay": 35,
+                "send_email": bool(mail_template),
+                "mail_template_id": mail_template.id if mail_template else False,
+                "send_letter": True,
+                "manual_action": True,
+                "activity_type_id": call.id if call else False,
+                "activity_summary": _("Call the customer: second reminder sent"),
+                "send_sms": False,
+                "sms_template_id": sms_template.id if sms_template else False,
+                "description": paragraph
+                % _(
+                    "We have not received the payment of the invoices below despite "
+                    "our previous reminders. Please pay the overdue amount within "
+                    "eight days, or contact us if there is any problem."
+                ),
+            },
+            {
+                "name": _("Formal notice"),
+                "delay": 60,
+                "send_letter": True,
+                "send_post": True,
+                "description": paragraph
+                % _(
+                    "Despite our reminders, the invoices below remain unpaid. This "
+                    "letter is a formal notice to pay the overdue amount within "
+                    "eight days. Without payment by then, we will hand the matter "
+                    "over for collection without further notice."
+                ),
+            },
+        ]
+
+    def _followup_create_default_levels(self):
+        """Create the default plan for the companies of ``self`` that have none."""
+        Level = (
+            self.env["account.followup.level"].sudo().with_context(active_test=False)
+        )
+        # sudo: the plan is created by installation or by company creation, whoever
+        # the user is (a company creator is not always an accounting manager).
+        companies_with_plan = set(
+            Level.search([("company_id", "in", self.ids)]).company_id.ids
+        )
+        vals_list = []
+        for company in self:
+            if company.id in companies_with_plan:
+                continue
+            for vals in company._followup_default_levels_values():
+                vals_list.append(dict(vals, company_id=company.id))
+        return Level.create(vals_list)

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Fresh database, install the addon, run the whole suite with pytest-odoo (browser tours
+# included: a skipped test fails the run), then the linters.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")/.." && pwd)
+VENV=${VENV:-$HERE/.venv}
+DB=${TEST_DB:-followup_test}
+MODULE=account_payment_followup
+ODOO=("$VENV/bin/python" "$VENV/bin/odoo" -c "$VENV/odoo.conf")
+
+echo "[test] fresh database $DB"
+dropdb --if-exists "$DB"
+rm -rf "$VENV/data/filestore/$DB"
+"${ODOO[@]}" -d "$DB" -i "$MODULE" --without-demo=all --stop-after-init --log-level=warn
+
+echo "[test] pytest-odoo"
+# run from the folder holding the addon's symlink, so that the tests are imported as
+# odoo.addons.account_payment_followup.tests (the checkout's folder can have any name)
+cd "$VENV/addons"
+status=0
+PYTHONPATH="$HERE/scripts${PYTHONPATH:+:$PYTHONPATH}" "$VENV/bin/python" -m pytest \
+    -p no_skip_plugin -p no:cacheprovider \
+    --odoo-config="$VENV/odoo.conf" --odoo-database="$DB" --odoo-http \
+    --odoo-log-level=warn -o "python_files=test_*.py" \
+    "$MODULE/tests" "$@" || status=$?
+cd "$HERE"
+echo "[test] linters"
+bash "$HERE/scripts/lint.sh" || status=$?
+exit $status

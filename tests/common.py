@@ -1,0 +1,102 @@
+# Copyright 2026 Payment Follow-ups contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import date
+
+from odoo import Command
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+
+class FollowupCommon(AccountTestInvoicingCommon):
+    """Customers, invoices and the default plan, at fixed dates."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.company_data["company"]
+        cls.company.partner_id.write(
+            {"street": "1 Main Street", "city": "Brussels", "zip": "1000", "tz": "UTC"}
+        )
+        cls.env.user.tz = "UTC"
+        cls.levels = cls.env["account.followup.level"].search(
+            [("company_id", "=", cls.company.id)], order="delay"
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {
+                "name": "Customer One",
+                "email": "one@example.com",
+                "street": "12 Rue Haute",
+                "city": "Liège",
+                "zip": "4000",
+                "country_id": cls.env.ref("base.be").id,
+                "mobile": "+32 470 12 34 56",
+            }
+        )
+        cls.customer2 = cls.env["res.partner"].create(
+            {
+                "name": "Customer Two",
+                "email": "two@example.com",
+                "street": "3 Market Square",
+                "city": "Ghent",
+                "zip": "9000",
+                "country_id": cls.env.ref("base.be").id,
+            }
+        )
+
+    @classmethod
+    def level(cls, delay):
+        return cls.levels.filtered(lambda lvl: lvl.delay == delay)
+
+    def make_invoice(
+        self,
+        partner=None,
+        amount=1000.0,
+        invoice_date="2026-01-01",
+        due="2026-01-20",
+        move_type="out_invoice",
+        post=True,
+        currency=None,
+    ):
+        partner = partner or self.customer
+        move = self.env["account.move"].create(
+            {
+                "move_type": move_type,
+                "partner_id": partner.id,
+                "invoice_date": invoice_date,
+                "invoice_date_due": due,
+                "currency_id": (currency or self.company.currency_id).id,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": "Consulting",
+                            "quantity": 1,
+                            "price_unit": amount,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
+        if due is None:
+            move.invoice_date_due = False
+        if post:
+            move.action_post()
+        return move
+
+    def pay(self, invoice, amount=None, pay_date=None):
+        wizard = (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create(
+                {
+                    "amount": amount if amount is not None else invoice.amount_residual,
+                    "payment_date": pay_date or date(2026, 1, 15),
+                }
+            )
+        )
+        return wizard._create_payments()
+
+    def receivable_lines(self, moves):
+        return moves.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )

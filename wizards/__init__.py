@@ -1,0 +1,2 @@
+from . import account_followup_snooze
+from . import account_followup_process
