@@ -304,7 +304,7 @@ class ResPartner(models.Model):
         else:
             wanted = values
         subquery = SQL(
-            "SELECT s.partner_id FROM (%s) s WHERE s.status = ANY(%s)",
+            "(SELECT s.partner_id FROM (%s) s WHERE s.status = ANY(%s))",
             status_query,
             list(wanted),
         )
