@@ -6,7 +6,8 @@ HERE=$(cd "$(dirname "$0")/.." && pwd)
 VENV=${VENV:-$HERE/.venv}
 DB=${DEMO_DB:-followup_demo}
 PORT=${HTTP_PORT:-8069}
-ODOO=("$VENV/bin/python" "$VENV/bin/odoo" -c "$VENV/odoo.conf")
+ODOO_BIN=("$VENV/bin/python" "$VENV/bin/odoo")
+ODOO=("${ODOO_BIN[@]}" -c "$VENV/odoo.conf")
 
 exists=$(psql -d postgres -Atqc "SELECT 1 FROM pg_database WHERE datname = '$DB'")
 installed=""
@@ -19,7 +20,8 @@ if [ "$installed" != 1 ]; then
     "${ODOO[@]}" -d "$DB" -i account_payment_followup --without-demo=all \
         --load-language=en_US --stop-after-init --log-level=warn
     echo "[run] loading demo customers and invoices"
-    "${ODOO[@]}" shell -d "$DB" --log-level=warn --no-http < "$HERE/scripts/demo_data.py"
+    "${ODOO_BIN[@]}" shell -c "$VENV/odoo.conf" -d "$DB" --log-level=warn --no-http \
+        < "$HERE/scripts/demo_data.py"
 else
     echo "[run] updating the addon in $DB"
     "${ODOO[@]}" -d "$DB" -u account_payment_followup --stop-after-init --log-level=warn
