@@ -60,7 +60,7 @@ def customer(name, city, email=True, country=belgium, **extra):
         "city": city,
         "country_id": country.id,
         "email": f"accounts@{slug}.example" if email else False,
-        "mobile": "+32 470 00 00 %02d" % (len(name) % 100),
+        "mobile": f"+32 470 00 00 {len(name) % 100:02d}",
     }
     vals.update(extra)
     return env["res.partner"].create(vals)
