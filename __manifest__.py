@@ -18,6 +18,7 @@
         "data/mail_template_data.xml",
         "data/sms_template_data.xml",
         "data/ir_cron_data.xml",
+        "data/res_partner_data.xml",
         "report/account_followup_templates.xml",
         "report/account_followup_reports.xml",
         "wizards/account_followup_snooze_views.xml",

@@ -43,6 +43,7 @@ class ResCompany(models.Model):
             "account_payment_followup.sms_template_followup", raise_if_not_found=False
         )
         call = self.env.ref("mail.mail_activity_data_call", raise_if_not_found=False)
+        todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
         paragraph = Markup("<p>%s</p>")
         return [
             {
@@ -108,6 +109,13 @@ class ResCompany(models.Model):
                 "delay": 60,
                 "send_letter": True,
                 "send_post": True,
+                # the responsible decides what comes after the formal notice
+                "manual_action": True,
+                "activity_type_id": todo.id if todo else False,
+                "activity_summary": _(
+                    "Formal notice sent: decide whether to hand the file over for "
+                    "collection"
+                ),
                 "description": paragraph
                 % _(
                     "Despite our reminders, the invoices below remain unpaid. This "

@@ -303,8 +303,12 @@ class ResPartner(models.Model):
             negate = not negate
         else:
             wanted = values
+        # a contact has the status of its commercial partner (see the compute):
+        # return the contacts too, so that the search matches the computed value
         subquery = SQL(
-            "(SELECT s.partner_id FROM (%s) s WHERE s.status = ANY(%s))",
+            """(SELECT c.id FROM res_partner c
+                 WHERE c.commercial_partner_id IN (
+                       SELECT s.partner_id FROM (%s) s WHERE s.status = ANY(%s)))""",
             status_query,
             list(wanted),
         )

@@ -1,2 +1,3 @@
 from . import test_install
+from . import test_followup_engine
 from . import test_reliability_duplicates
