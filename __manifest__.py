@@ -23,6 +23,7 @@
         "report/account_followup_reports.xml",
         "wizards/account_followup_snooze_views.xml",
         "wizards/account_followup_process_views.xml",
+        "wizards/account_followup_line_note_views.xml",
         "views/account_followup_level_views.xml",
         "views/account_move_line_views.xml",
         "views/res_partner_views.xml",

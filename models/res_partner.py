@@ -11,7 +11,7 @@ from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, format_amount, format_date, html2plaintext
+from odoo.tools import SQL, Query, format_amount, format_date, html2plaintext
 
 _logger = logging.getLogger(__name__)
 
@@ -23,6 +23,15 @@ FOLLOWUP_STATUSES = [
 
 # The channels of a level, in the order they are executed.
 CHANNELS = ("email", "letter", "sms", "post", "activity")
+
+# Computed follow-up fields and their column in the status query (see
+# ``ResPartner._field_to_sql``): what makes them groupable, sortable and summable.
+FOLLOWUP_SQL_COLUMNS = {
+    "followup_status": "status",
+    "followup_level_id": "level_id",
+    "followup_total_due": "total_due",
+    "followup_total_overdue": "total_overdue",
+}
 
 
 class FollowupError(UserError):
@@ -43,17 +52,20 @@ class ResPartner(models.Model):
         "account.followup.level",
         string="Follow-up level",
         compute="_compute_followup_data",
+        search="_search_followup_level_id",
         help="The level to execute now: the highest level reached by an open line "
         "and not yet done on it.",
     )
     followup_total_due = fields.Monetary(
         string="Total due",
         compute="_compute_followup_data",
+        search="_search_followup_total_due",
         currency_field="currency_id",
     )
     followup_total_overdue = fields.Monetary(
         string="Total overdue",
         compute="_compute_followup_data",
+        search="_search_followup_total_overdue",
         currency_field="currency_id",
         help="Overdue amount, less the credit notes and payments not yet matched.",
     )
@@ -84,9 +96,13 @@ class ResPartner(models.Model):
         help="Technical: an action was done on the current level since the last "
         "time it was marked as done.",
     )
+    # Editable on the statement (expected date, exclusion, note): the client saves
+    # the edited rows as update commands, which the ORM applies on the lines
+    # themselves for a non-stored One2many; create and delete are off in the view.
     followup_line_ids = fields.One2many(
         "account.move.line",
         compute="_compute_followup_line_ids",
+        readonly=False,
         string="Open items",
     )
 
@@ -313,6 +329,105 @@ class ResPartner(models.Model):
             list(wanted),
         )
         return [("id", "not in" if negate else "in", subquery)]
+
+    def _field_to_sql(self, alias, fname, query=None, flush=True):
+        """Give the computed follow-up figures an SQL expression: the columns of the
+        set-based status query joined on the commercial partner.
+
+        Odoo groups, sorts and sums through this method (and derives `groupable`,
+        `sortable` and `aggregator` of ``fields_get`` from it), so the Follow-up
+        Reports list can be grouped by level or status, sorted by the amounts and
+        show the sums per group, all computed by PostgreSQL in one query, without
+        storing values that change every day.
+        """
+        column = FOLLOWUP_SQL_COLUMNS.get(fname)
+        if column is None or query is None:
+            return super()._field_to_sql(alias, fname, query, flush)
+        self.check_field_access_rights("read", [fname])
+        if flush:
+            self._followup_flush()
+        company = self.env.company
+        status_query = self._followup_status_query(company, company._followup_today())
+        table = SQL(
+            """(
+                SELECT s.partner_id, s.status, s.total_due, s.total_overdue,
+                       lvl.id AS level_id
+                  FROM (%(status)s) s
+             LEFT JOIN account_followup_level lvl
+                    ON lvl.company_id = %(company)s
+                   AND lvl.delay = s.pending_delay
+                   AND lvl.active
+            )""",
+            status=status_query,
+            company=company.id,
+        )
+        status_alias = query.make_alias(alias, "followup_status")
+        query.add_join(
+            "LEFT JOIN",
+            status_alias,
+            table,
+            SQL(
+                "%s = %s",
+                SQL.identifier(status_alias, "partner_id"),
+                super()._field_to_sql(alias, "commercial_partner_id", query, flush),
+            ),
+        )
+        value = SQL.identifier(status_alias, column)
+        if fname == "followup_status":
+            return SQL("COALESCE(%s, 'no_action_needed')", value)
+        if fname in ("followup_total_due", "followup_total_overdue"):
+            return SQL("COALESCE(%s, 0)", value)
+        return value
+
+    def _search_followup_level_id(self, operator, value):
+        if operator in ("ilike", "not ilike", "like", "not like", "=like", "=ilike"):
+            levels = self.env["account.followup.level"].search(
+                [("name", operator, value)]
+            )
+            return self._followup_search_column("followup_level_id", "in", levels.ids)
+        if isinstance(value, models.BaseModel):
+            value = value.ids
+        return self._followup_search_column("followup_level_id", operator, value)
+
+    def _search_followup_total_due(self, operator, value):
+        return self._followup_search_column("followup_total_due", operator, value)
+
+    def _search_followup_total_overdue(self, operator, value):
+        return self._followup_search_column("followup_total_overdue", operator, value)
+
+    def _followup_search_column(self, fname, operator, value):
+        """Domain on a computed follow-up figure, through its SQL expression (see
+        ``_field_to_sql``): what opening a group of the Follow-up Reports list
+        (e.g. grouped by level) searches."""
+        query = Query(self.env, self._table, self._table_sql)
+        expr = self._field_to_sql(self._table, fname, query)
+        if operator in ("=", "!=") and (value is False or value is None):
+            condition = SQL("%s IS NULL", expr)
+            negate = operator == "!="
+        elif operator in ("=", "!="):
+            condition = SQL("%s = %s", expr, value)
+            negate = operator == "!="
+        elif operator in ("in", "not in"):
+            values = list(value) if isinstance(value, list | tuple | set) else [value]
+            present = [v for v in values if v is not False and v is not None]
+            condition = SQL("%s = ANY(%s)", expr, present)
+            if len(present) != len(values):
+                condition = SQL("(%s OR %s IS NULL)", condition, expr)
+            negate = operator == "not in"
+        elif operator in ("<", "<=", ">", ">="):
+            condition = SQL("%s %s %s", expr, SQL(operator), value)
+            negate = False
+        else:
+            raise UserError(
+                self.env._(
+                    "The operator %(operator)s is not supported on this field.",
+                    operator=operator,
+                )
+            )
+        if negate:
+            condition = SQL("(%s) IS NOT TRUE", condition)
+        query.add_where(condition)
+        return [("id", "in", query)]
 
     @api.depends_context("company")
     def _compute_followup_line_ids(self):

@@ -1,2 +1,3 @@
 from . import account_followup_snooze
 from . import account_followup_process
+from . import account_followup_line_note

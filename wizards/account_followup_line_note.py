@@ -1,0 +1,100 @@
+# Copyright 2026 Payment Follow-ups contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import format_date
+
+from .account_followup_snooze import SNOOZE_DELAYS
+
+
+class AccountFollowupLineNote(models.TransientModel):
+    """ "Log a note" on a line of the customer statement: what the customer said,
+    and when it promised to pay (the expected date replaces the due date for the
+    follow-ups of that line)."""
+
+    _name = "account.followup.line.note"
+    _description = "Follow-up note on a statement line"
+
+    line_id = fields.Many2one("account.move.line", string="Invoice line", required=True)
+    move_id = fields.Many2one(related="line_id.move_id", string="Invoice")
+    note = fields.Text(required=True)
+    delay = fields.Selection(
+        [
+            ("none", "No change"),
+            ("1w", "One week"),
+            ("2w", "Two weeks"),
+            ("1m", "One month"),
+            ("2m", "Two months"),
+            ("date", "A date"),
+        ],
+        string="Expected payment",
+        required=True,
+        default="none",
+    )
+    expected_date = fields.Date(
+        string="Expected payment date",
+        compute="_compute_expected_date",
+        store=True,
+        readonly=False,
+    )
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        context = self.env.context
+        if (
+            "line_id" in fields_list
+            and not values.get("line_id")
+            and context.get("active_model") == "account.move.line"
+        ):
+            values["line_id"] = context.get("active_id")
+        return values
+
+    @api.depends("delay", "line_id")
+    def _compute_expected_date(self):
+        today = self.env.company._followup_today()
+        for wizard in self:
+            if wizard.delay in SNOOZE_DELAYS:
+                wizard.expected_date = today + SNOOZE_DELAYS[wizard.delay]
+            elif wizard.delay == "none":
+                wizard.expected_date = wizard.line_id.followup_expected_date
+            elif not wizard.expected_date:
+                wizard.expected_date = today + SNOOZE_DELAYS["1w"]
+
+    def action_apply(self):
+        """Store the note and the expected date on the line and keep both in the
+        history of the customer and of the invoice."""
+        self.ensure_one()
+        self.env["res.partner"]._followup_check_access()
+        line = self.line_id
+        today = self.env.company._followup_today()
+        if self.delay != "none" and not self.expected_date:
+            raise UserError(self.env._("Choose the expected payment date."))
+        if self.delay != "none" and self.expected_date and self.expected_date < today:
+            raise UserError(
+                self.env._(
+                    "The expected payment date cannot be in the past (%(date)s).",
+                    date=format_date(self.env, self.expected_date),
+                )
+            )
+        values = {"followup_note": self.note}
+        if self.delay != "none":
+            values["followup_expected_date"] = self.expected_date
+        line.write(values)
+        reference = line.move_id.name or line.name or ""
+        body = Markup("<p><strong>%s</strong></p><p>%s</p>") % (
+            self.env._("Note on %(reference)s", reference=reference),
+            self.note,
+        )
+        if self.delay != "none":
+            body += Markup("<p>%s</p>") % self.env._(
+                "Expected payment date: %(date)s.",
+                date=format_date(self.env, self.expected_date),
+            )
+        partner = line.partner_id.commercial_partner_id
+        if partner:
+            partner._message_log(body=body)
+        line.move_id._message_log(body=body)
+        return {"type": "ir.actions.act_window_close"}
