@@ -1,7 +1,7 @@
 # Copyright 2026 Payment Follow-ups contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 
 class AccountFollowupLevel(models.Model):
@@ -104,7 +104,7 @@ class AccountFollowupLevel(models.Model):
     def _check_templates(self):
         for level in self:
             if level.send_email and not level.mail_template_id:
-                raise UserError(
+                raise ValidationError(
                     self.env._(
                         "The follow-up level “%(level)s” sends an email: choose its "
                         "email template.",
@@ -112,7 +112,7 @@ class AccountFollowupLevel(models.Model):
                     )
                 )
             if level.send_sms and not level.sms_template_id:
-                raise UserError(
+                raise ValidationError(
                     self.env._(
                         "The follow-up level “%(level)s” sends an SMS: choose its SMS "
                         "template.",
@@ -127,16 +127,17 @@ class AccountFollowupLevel(models.Model):
 
     def write(self, vals):
         if "delay" in vals or "company_id" in vals:
-            for level in self:
-                self._check_delay_free(
-                    [
-                        {
-                            "delay": vals.get("delay", level.delay),
-                            "company_id": vals.get("company_id", level.company_id.id),
-                        }
-                    ],
-                    exclude=self,
-                )
+            # one call for all: writing the same delay on two levels is a duplicate
+            self._check_delay_free(
+                [
+                    {
+                        "delay": vals.get("delay", level.delay),
+                        "company_id": vals.get("company_id", level.company_id.id),
+                    }
+                    for level in self
+                ],
+                exclude=self,
+            )
         return super().write(vals)
 
     @api.model
@@ -159,14 +160,23 @@ class AccountFollowupLevel(models.Model):
             # sudo: the check must see levels the user cannot read (archived ones or
             # levels hidden by a rule) to give a clear message instead of an SQL error.
             other = self.sudo().search(domain, limit=1)
-            if other or key in seen:
+            if other:
                 raise UserError(
                     self.env._(
                         "A follow-up level at %(delay)s days already exists in this "
                         "company (“%(level)s”). Each level needs its own number of "
                         "days.",
                         delay=vals["delay"],
-                        level=other.name or vals.get("name", ""),
+                        level=other.name,
+                    )
+                )
+            if key in seen:
+                raise UserError(
+                    self.env._(
+                        "Two follow-up levels at %(delay)s days: a level at that "
+                        "number of days already exists in this company. Each level "
+                        "needs its own number of days.",
+                        delay=vals["delay"],
                     )
                 )
             seen.add(key)

@@ -1,4 +1,5 @@
 from . import test_install
 from . import test_statement
 from . import test_followup_engine
+from . import test_followup_levels
 from . import test_reliability_duplicates
