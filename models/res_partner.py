@@ -672,9 +672,16 @@ class ResPartner(models.Model):
         self._followup_check_letter(level)
         return self.env._("letter printed")
 
+    def _followup_get_sms_template(self, level):
+        """The level's SMS template, else the default reminder: "Send SMS" on the
+        statement works at any level, not only at the levels that send SMS."""
+        return level.sms_template_id or self.env.ref(
+            "account_payment_followup.sms_template_followup", raise_if_not_found=False
+        )
+
     def _followup_check_sms(self, level):
         self.ensure_one()
-        if not level.sms_template_id:
+        if not self._followup_get_sms_template(level):
             raise FollowupError(
                 self.env._(
                     "The follow-up level “%(level)s” has no SMS template: choose one "
@@ -700,7 +707,8 @@ class ResPartner(models.Model):
         self.ensure_one()
         recipient, number = self._followup_check_sms(level)
         lang = recipient.lang or self.lang or self.env.lang
-        body = level.sms_template_id.with_context(lang=lang)._render_field(
+        template = self._followup_get_sms_template(level)
+        body = template.with_context(lang=lang)._render_field(
             "body", self.ids, compute_lang=False
         )[self.id]
         self._message_sms(
@@ -722,15 +730,32 @@ class ResPartner(models.Model):
                     partner=recipient.display_name,
                 )
             )
+        report = self.env.ref("account_payment_followup.action_report_followup_letter")
+        # the postal service prints A4 only (snailmail refuses other formats when
+        # it sends the queue, when nobody is there to read the error)
+        paperformat = report.get_paperformat()
+        if paperformat.format != "A4" and not (
+            paperformat.format == "custom"
+            and paperformat.page_width == 210
+            and paperformat.page_height == 297
+        ):
+            raise FollowupError(
+                self.env._(
+                    "Letters are posted on A4 paper only: choose the A4 paper format "
+                    "in Settings ▸ Companies ▸ Document Layout to send them by post."
+                )
+            )
         return recipient
 
     def _followup_send_post(self, level):
-        """Queue the letter for the post: snailmail's queue sends it (IAP)."""
+        """Queue the letter for the post: snailmail's queue prints and posts it
+        through IAP later; the chatter shows the letter and its delivery state."""
         self.ensure_one()
         recipient = self._followup_check_post(level)
         report = self.env.ref("account_payment_followup.action_report_followup_letter")
-        # sudo: snailmail letters are technical records only accounting users'
-        # processes create; the user has the right to send this follow-up.
+        # sudo: snailmail letters are technical records that only the system
+        # reads; the user was checked as a billing user of this company and the
+        # letter holds nothing but this partner's own statement.
         self.env["snailmail.letter"].sudo().create(
             {
                 "partner_id": recipient.id,
@@ -741,7 +766,7 @@ class ResPartner(models.Model):
                 "report_template": report.id,
             }
         )
-        return self.env._("letter posted to %(address)s", address=recipient.city)
+        return self.env._("letter queued for the post to %(city)s", city=recipient.city)
 
     def _followup_check_activity(self, level):
         self.ensure_one()
