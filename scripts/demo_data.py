@@ -40,7 +40,9 @@ if not billing:
                 "login": "credit",
                 "password": "credit",
                 "email": "clara@harbour-supplies.example",
-                "groups_id": [Command.link(env.ref("account.group_account_invoice").id)],
+                "groups_id": [
+                    Command.link(env.ref("account.group_account_invoice").id)
+                ],
             }
         )
     )
