@@ -24,6 +24,14 @@ FOLLOWUP_STATUSES = [
 # The channels of a level, in the order they are executed.
 CHANNELS = ("email", "letter", "sms", "post", "activity")
 
+# The figures computed by the status query (one compute, no stored value).
+FOLLOWUP_COMPUTED_FIELDS = [
+    "followup_status",
+    "followup_level_id",
+    "followup_total_due",
+    "followup_total_overdue",
+]
+
 # Computed follow-up fields and their column in the status query (see
 # ``ResPartner._field_to_sql``): what makes them groupable, sortable and summable.
 FOLLOWUP_SQL_COLUMNS = {
@@ -549,9 +557,20 @@ class ResPartner(models.Model):
     # Channels
     # ------------------------------------------------------------------
 
+    @api.model
+    def _followup_get_mail_template(self, level):
+        """The template of the level; a level that sends no email (a call, say)
+        can still email its statement from the statement's button, with the
+        default follow-up template."""
+        if level.mail_template_id or level.send_email:
+            return level.mail_template_id
+        return self.env.ref(
+            "account_payment_followup.mail_template_followup", raise_if_not_found=False
+        )
+
     def _followup_check_email(self, level):
         self.ensure_one()
-        template = level.mail_template_id
+        template = self._followup_get_mail_template(level)
         if not template:
             raise FollowupError(
                 self.env._(
@@ -586,7 +605,7 @@ class ResPartner(models.Model):
         when the level asks it) and show it in the partner's chatter."""
         self.ensure_one()
         recipient = self._followup_check_email(level)
-        template = level.mail_template_id
+        template = self._followup_get_mail_template(level)
         lang = recipient.lang or self.lang or self.env.lang
         partner = self.with_context(lang=lang)
         statement = partner._followup_render_statement(level=level)
@@ -917,11 +936,10 @@ class ResPartner(models.Model):
             channels done otherwise (empty: nothing to do).
         """
         self.ensure_one()
+        self._followup_check_company()
         if not self._followup_lock():
             return None
-        self.invalidate_recordset(
-            ["followup_status", "followup_level_id", "followup_total_due"]
-        )
+        self.invalidate_recordset(FOLLOWUP_COMPUTED_FIELDS)
         data = self._followup_get_data(partner_ids=self.ids).get(self.id)
         explicit = channels is not None
         level = self.env["account.followup.level"].browse(
@@ -964,7 +982,26 @@ class ResPartner(models.Model):
         else:
             self.followup_actions_done = True
             self._followup_log(level, descriptions, data, partial=True)
+        # what the caller reads next (status, level) reflects what was just done
+        self.invalidate_recordset(FOLLOWUP_COMPUTED_FIELDS)
         return list(channels) or ["none"]
+
+    def _followup_check_company(self):
+        """Follow-ups are per company: a partner restricted to another company is
+        followed up from that company, not from the current one."""
+        self.ensure_one()
+        company = self.env.company
+        if self.company_id and self.company_id not in company.parent_ids:
+            raise FollowupError(
+                self.env._(
+                    "%(partner)s belongs to the company %(partner_company)s: switch "
+                    "to that company to follow it up (you are working in "
+                    "%(company)s).",
+                    partner=self.display_name,
+                    partner_company=self.company_id.name,
+                    company=company.name,
+                )
+            )
 
     def _followup_mark_level_done(self, level, descriptions, data):
         """Stamp each pending line with the highest level it reached, set the next
@@ -1160,6 +1197,7 @@ class ResPartner(models.Model):
         from the statement); stamp its lines and move on."""
         self._followup_check_access()
         for partner in self.commercial_partner_id:
+            partner._followup_check_company()
             if not partner._followup_lock():
                 raise UserError(
                     self.env._(
