@@ -1,0 +1,538 @@
+# Copyright 2026 Payment Follow-ups contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Measure the follow-ups on a benchmark tier built by ``generate.py``.
+
+    python benchmarks/measure.py -c .venv/odoo.conf -d bench_m --tier M \
+        [--report-url http://127.0.0.1:PORT] [--process 1000] [--letters 20]
+
+Server side, warm cache: every figure is the median of a few runs after a warm-up run
+(the ORM cache is emptied before each run, PostgreSQL's stays warm). Everything runs in
+one transaction that is rolled back: the tier can be measured again and again. Mails
+are only queued; the SMTP layer is replaced by a trap that counts calls (it must stay
+at 0). PDFs go through wkhtmltopdf, which fetches the report's assets from the Odoo
+server at ``--report-url`` (``benchmarks/run.sh`` starts one on a free port).
+"""
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from contextlib import contextmanager
+from unittest.mock import patch
+
+from generate import PARAM, boot
+from lxml import etree
+
+# Targets of the issue on a 2-core machine, per tier (None: no target for that tier).
+TARGETS = {
+    "status_s": {"S": 1.0, "M": 1.0, "L": 1.0},
+    "list_s": {"S": 0.3, "M": 0.3, "L": 1.0},
+    "process_pps": 10.0,
+    "process_qpp": 30.0,
+    "cron_batch_s": 10.0,
+    "rss_mb_10k": 200.0,
+    "letters_per_s": 1.0,
+    "docs_per_call": 10,
+    "statement_html_s": 1.0,
+    "statement_pdf_s": 5.0,
+}
+RUNS = 3
+
+
+def say(message, *args):
+    print("[measure] " + (message % args if args else message), flush=True)
+
+
+class Measure:
+    def __init__(self, env, tier, args):
+        self.env = env
+        self.cr = env.cr
+        self.tier = tier
+        self.args = args
+        self.company = env.ref("base.main_company")
+        self.Partner = (
+            env["res.partner"]
+            .with_company(self.company)
+            .with_context(allowed_company_ids=[self.company.id])
+        )
+        self.results = {}
+        self.checks = []
+
+    # ------------------------------------------------------------------
+    # helpers
+    # ------------------------------------------------------------------
+
+    @contextmanager
+    def counting(self):
+        """Seconds and queries of the block: ``with self.counting() as c: ...``."""
+        box = {}
+        self.env.invalidate_all()
+        queries = self.cr.sql_log_count
+        started = time.perf_counter()
+        yield box
+        box["seconds"] = time.perf_counter() - started
+        box["queries"] = self.cr.sql_log_count - queries
+
+    def timed(self, function, runs=RUNS):
+        """Warm up once, then the median seconds and queries of ``runs`` runs."""
+        function()
+        seconds, queries, result = [], [], None
+        for _run in range(runs):
+            with self.counting() as box:
+                result = function()
+            seconds.append(box["seconds"])
+            queries.append(box["queries"])
+        return statistics.median(seconds), max(queries), result
+
+    def target(self, label, value, limit, higher_is_better=False):
+        if limit is None:
+            return
+        ok = value >= limit if higher_is_better else value <= limit
+        sign = ">=" if higher_is_better else "<="
+        self.checks.append((label, value, f"{sign} {limit}", ok))
+
+    # ------------------------------------------------------------------
+    # the measures
+    # ------------------------------------------------------------------
+
+    def status_all(self):
+        """The status of every partner of the company: one set-based computation."""
+        seconds, queries, data = self.timed(
+            lambda: self.Partner._followup_get_data(company=self.company)
+        )
+        by_status = {}
+        for row in data.values():
+            by_status[row["status"]] = by_status.get(row["status"], 0) + 1
+        self.results["status"] = {
+            "seconds": seconds,
+            "queries": queries,
+            "partners": len(data),
+            "by_status": by_status,
+        }
+        say(
+            "status of all partners of %s: %.3f s, %s queries (%s partners: %s)",
+            self.company.name,
+            seconds,
+            queries,
+            len(data),
+            ", ".join(f"{k} {v}" for k, v in sorted(by_status.items())),
+        )
+        self.target(
+            "status of all partners (s)", seconds, TARGETS["status_s"][self.tier]
+        )
+        # constant query count: a 10-partner computation costs the same
+        some = list(data)[:10]
+        _s, few_queries, _d = self.timed(
+            lambda: self.Partner.browse(some).mapped("followup_status"), runs=1
+        )
+        _s, all_queries, _d = self.timed(
+            lambda: self.Partner.browse(list(data)).mapped("followup_status"), runs=1
+        )
+        self.results["status"]["queries_10_vs_all"] = [few_queries, all_queries]
+        say(
+            "followup_status of 10 partners: %s queries, of %s partners: %s queries",
+            few_queries,
+            len(data),
+            all_queries,
+        )
+        self.target("status queries (all - 10 partners)", all_queries - few_queries, 2)
+
+    def list_search(self):
+        """The Follow-up Reports list as the web client loads it: the action's domain
+        and context, the default filter, 80 rows and the count."""
+        env = self.env
+        action = env.ref("account_payment_followup.action_res_partner_followup")
+        from odoo.tools.safe_eval import safe_eval
+
+        context = safe_eval(action.context, {"uid": env.uid})
+        domain = safe_eval(action.domain or "[]", {"uid": env.uid})
+        search_arch = etree.fromstring(action.search_view_id.arch)
+        for key in context:
+            if key.startswith("search_default_") and context[key]:
+                node = search_arch.find(f".//filter[@name='{key[15:]}']")
+                domain = domain + safe_eval(node.get("domain"), {"uid": env.uid})
+        list_view = action.view_ids.filtered(lambda v: v.view_mode == "list").view_id
+        spec = {}
+        for node in etree.fromstring(list_view.arch).iter("field"):
+            field = self.Partner._fields[node.get("name")]
+            spec[field.name] = (
+                {"fields": {"display_name": {}}} if field.type == "many2one" else {}
+            )
+        Partner = self.Partner.with_context(**context)
+
+        def load():
+            return Partner.web_search_read(
+                domain, spec, offset=0, limit=80, count_limit=10001
+            )
+
+        seconds, queries, result = self.timed(load)
+        self.results["list"] = {
+            "seconds": seconds,
+            "queries": queries,
+            "rows": len(result["records"]),
+            "count": result["length"],
+            "domain": repr(domain),
+        }
+        say(
+            "Follow-up Reports list %s: %.3f s, %s queries (%s rows of %s)",
+            domain,
+            seconds,
+            queries,
+            len(result["records"]),
+            result["length"],
+        )
+        self.target(
+            "list search, 80 rows + count (s)", seconds, TARGETS["list_s"][self.tier]
+        )
+
+    def explain(self):
+        """EXPLAIN the open-lines query: it must use account's partial index."""
+        company = self.company
+        today = company._followup_today()
+        from odoo.tools import SQL
+
+        query = self.Partner._followup_status_query(company, today)
+        rows = self.env.execute_query(SQL("EXPLAIN (ANALYZE, BUFFERS) %s", query))
+        plan = [row[0] for row in rows]
+        indexes = sorted(
+            {
+                line.split(" using ")[1].split(" ")[0]
+                for line in plan
+                if " using " in line
+            }
+        )
+        uses = "account_move_line__unreconciled_index" in indexes
+        say("EXPLAIN of the status query: indexes used: %s", ", ".join(indexes))
+        for line in plan:
+            if "Scan" in line or "Execution Time" in line:
+                say("    %s", line.strip()[:140])
+        self.results["explain"] = {"indexes": indexes, "plan": plan}
+        self.checks.append(
+            (
+                "open-lines query uses account_move_line__unreconciled_index",
+                uses,
+                "yes",
+                uses,
+            )
+        )
+
+    def process(self, count):
+        """The cron on ``count`` partners whose current level sends an email."""
+        env = self.env
+        Partner = self.Partner
+        chosen = {}
+        for company in env["res.company"].search([]):
+            candidates = (
+                Partner.with_company(company)
+                .with_context(allowed_company_ids=[company.id])
+                ._followup_cron_partners(company)
+            )
+            chosen[company.id] = candidates.filtered(
+                lambda p: p.followup_level_id.send_email
+            ).ids
+        total_available = sum(len(ids) for ids in chosen.values())
+        budget = count
+        for company_id in chosen:
+            chosen[company_id], budget = (
+                chosen[company_id][:budget],
+                max(0, budget - len(chosen[company_id])),
+            )
+        picked = sum(len(ids) for ids in chosen.values())
+        if not picked:
+            say("processing: no partner on an automatic email level")
+            return
+        cls = type(env["res.partner"])
+        original_execute = cls._followup_execute
+        batches = []
+
+        def cron_partners(self, company):
+            return self.browse(chosen.get(company.id, []))
+
+        def execute(self, *args, **kwargs):
+            started = time.perf_counter()
+            summary = original_execute(self, *args, **kwargs)
+            batches.append(time.perf_counter() - started)
+            return summary
+
+        smtp_calls = []
+
+        def no_smtp(self, *args, **kwargs):
+            smtp_calls.append(1)
+            raise AssertionError("SMTP must not be called by follow-ups")
+
+        self.env.invalidate_all()
+        mails_before = env["mail.mail"].search_count([])
+        rss_before = _rss_mb()
+        _reset_peak_rss()
+        queries = self.cr.sql_log_count
+        started = time.perf_counter()
+        with (
+            patch.object(cls, "_followup_cron_partners", cron_partners),
+            patch.object(cls, "_followup_execute", execute),
+            patch.object(type(env["ir.mail_server"]), "send_email", no_smtp),
+            patch.object(
+                type(env["ir.cron"]), "_notify_progress", lambda *a, **k: None
+            ),
+        ):
+            totals = Partner._cron_execute_followups(
+                batch_size=50, time_budget=10**6, auto_commit=False
+            )
+        seconds = time.perf_counter() - started
+        queries = self.cr.sql_log_count - queries
+        peak = _peak_rss_mb()
+        mails = env["mail.mail"].search_count([]) - mails_before
+        handled = totals["processed"] + totals["failed"] + totals["skipped"]
+        growth = max(peak - rss_before, 0.0)
+        self.results["process"] = {
+            "partners": handled,
+            "available": total_available,
+            "totals": totals,
+            "seconds": seconds,
+            "partners_per_s": handled / seconds,
+            "queries_per_partner": queries / handled,
+            "max_batch_s": max(batches),
+            "batches": len(batches),
+            "rss_growth_mb": growth,
+            "rss_growth_mb_per_10k": growth * 10_000 / handled,
+            "mails_queued": mails,
+            "smtp_calls": len(smtp_calls),
+        }
+        say(
+            "processing %s partners (of %s on an automatic email level): %.1f s, "
+            "%.1f partners/s, %.1f queries/partner, %s batches of 50 (slowest %.2f s), "
+            "peak RSS +%.0f MB, %s mails queued, SMTP called %s times, result %s",
+            handled,
+            total_available,
+            seconds,
+            handled / seconds,
+            queries / handled,
+            len(batches),
+            max(batches),
+            growth,
+            mails,
+            len(smtp_calls),
+            totals,
+        )
+        self.target(
+            "processing (partners/s)", handled / seconds, TARGETS["process_pps"], True
+        )
+        self.target(
+            "processing (queries/partner)", queries / handled, TARGETS["process_qpp"]
+        )
+        self.target("cron batch of 50 (s)", max(batches), TARGETS["cron_batch_s"])
+        self.target(
+            "peak RSS growth per 10k partners (MB, extrapolated)",
+            growth * 10_000 / handled,
+            TARGETS["rss_mb_10k"],
+        )
+        self.checks.append(
+            ("SMTP calls while processing", len(smtp_calls), "0", not smtp_calls)
+        )
+        self.cr.rollback()
+        self.env.invalidate_all()
+
+    def _wkhtmltopdf_calls(self):
+        cls = type(self.env["ir.actions.report"])
+        original = cls._run_wkhtmltopdf
+        calls = []
+
+        def run(self, bodies, *args, **kwargs):
+            calls.append(len(bodies))
+            return original(self, bodies, *args, **kwargs)
+
+        return patch.object(cls, "_run_wkhtmltopdf", run), calls
+
+    def letters(self, count):
+        env = self.env
+        data = self.Partner._followup_get_data(company=self.company)
+        big = set(self._big_partner_ids())
+        partner_ids = [
+            pid
+            for pid, row in sorted(data.items())
+            if row["total_due"] and row["total_due"] > 0 and pid not in big
+        ][:count]
+        Report = env["ir.actions.report"]
+        report = "account_payment_followup.action_report_followup_letter"
+        patcher, calls = self._wkhtmltopdf_calls()
+        with patcher:
+            Report._render_qweb_pdf(report, partner_ids[:1])  # warm-up: assets
+            del calls[:]
+            with self.counting() as box:
+                pdf, _fmt = Report._render_qweb_pdf(report, partner_ids)
+        per_letter = box["seconds"] / len(partner_ids)
+        self.results["letters"] = {
+            "letters": len(partner_ids),
+            "seconds": box["seconds"],
+            "seconds_per_letter": per_letter,
+            "wkhtmltopdf_calls": list(calls),
+            "pdf_bytes": len(pdf),
+        }
+        say(
+            "letters: %s in %.1f s = %.2f s per letter (%.2f letters/s), wkhtmltopdf "
+            "calls with %s documents, %s KB",
+            len(partner_ids),
+            box["seconds"],
+            per_letter,
+            1 / per_letter,
+            calls,
+            len(pdf) // 1024,
+        )
+        self.target(
+            "letters per second", 1 / per_letter, TARGETS["letters_per_s"], True
+        )
+        self.target(
+            "documents per wkhtmltopdf call", max(calls), TARGETS["docs_per_call"]
+        )
+
+    def _big_partner_ids(self):
+        self.cr.execute(
+            """SELECT partner_id FROM account_move_line
+                WHERE company_id = %s AND reconciled IS NOT TRUE
+                  AND parent_state = 'posted' AND amount_residual != 0
+                  AND partner_id IS NOT NULL AND display_type = 'payment_term'
+             GROUP BY partner_id HAVING COUNT(*) >= 500 ORDER BY partner_id""",
+            [self.company.id],
+        )
+        return [row[0] for row in self.cr.fetchall()]
+
+    def statement(self):
+        big = self._big_partner_ids()
+        if not big:
+            say("statement: no customer with 500+ open lines")
+            return
+        partner = self.Partner.browse(big[0])
+        lines = len(partner.followup_line_ids)
+        html_s, queries, html = self.timed(lambda: partner._followup_render_statement())
+        Report = self.env["ir.actions.report"]
+        report = "account_payment_followup.action_report_followup_letter"
+        patcher, calls = self._wkhtmltopdf_calls()
+        with patcher, self.counting() as box:
+            pdf, _fmt = Report._render_qweb_pdf(report, partner.ids)
+        self.results["statement"] = {
+            "lines": lines,
+            "html_seconds": html_s,
+            "html_queries": queries,
+            "html_bytes": len(html),
+            "pdf_seconds": box["seconds"],
+            "pdf_bytes": len(pdf),
+        }
+        say(
+            "statement of %s lines: HTML %.2f s (%s queries), PDF %.2f s (%s KB)",
+            lines,
+            html_s,
+            queries,
+            box["seconds"],
+            len(pdf) // 1024,
+        )
+        self.target(
+            "statement HTML, 500+ lines (s)", html_s, TARGETS["statement_html_s"]
+        )
+        self.target(
+            "statement PDF, 500+ lines (s)", box["seconds"], TARGETS["statement_pdf_s"]
+        )
+
+    def report(self):
+        say("")
+        say("%-58s %12s %10s  %s", "target", "measured", "target", "")
+        ok_all = True
+        for label, value, limit, ok in self.checks:
+            shown = f"{value:.3f}" if isinstance(value, float) else str(value)
+            say("%-58s %12s %10s  %s", label, shown, limit, "ok" if ok else "MISSED")
+            ok_all &= bool(ok)
+        return ok_all
+
+
+def _rss_mb():
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _peak_rss_mb():
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _reset_peak_rss():
+    """Reset the peak RSS (VmHWM) so that it measures the processing only."""
+    try:
+        with open("/proc/self/clear_refs", "w") as clear_refs:
+            clear_refs.write("5")
+    except OSError:
+        pass
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("-c", "--config", required=True)
+    parser.add_argument("-d", "--database", required=True)
+    parser.add_argument("--tier", required=True)
+    parser.add_argument("--report-url")
+    parser.add_argument("--process", type=int, default=1000)
+    parser.add_argument("--letters", type=int, default=20)
+    parser.add_argument("--json", help="write the figures to this file")
+    args = parser.parse_args()
+    registry = boot(args.config, args.database)
+    import odoo
+
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        tier = env["ir.config_parameter"].get_param(PARAM)
+        if tier != args.tier:
+            say("%s holds tier %s, not %s", args.database, tier, args.tier)
+            return 2
+        if args.report_url:
+            env["ir.config_parameter"].set_param("report.url", args.report_url)
+            cr.commit()
+        cr.execute(
+            "SELECT (SELECT COUNT(*) FROM account_move_line), "
+            "(SELECT COUNT(*) FROM account_move_line WHERE reconciled IS NOT TRUE "
+            " AND parent_state = 'posted' AND amount_residual != 0 AND account_id IN "
+            " (SELECT id FROM account_account WHERE account_type = 'asset_receivable')), "
+            "(SELECT COUNT(*) FROM res_partner WHERE name LIKE 'Bench Customer %%'), "
+            "(SELECT COUNT(*) FROM account_move WHERE move_type = 'out_invoice')"
+        )
+        lines, open_lines, customers, invoices = cr.fetchone()
+        say(
+            "tier %s in %s: %s customers, %s invoices, %s journal items, %s open "
+            "receivable lines",
+            args.tier,
+            args.database,
+            customers,
+            invoices,
+            lines,
+            open_lines,
+        )
+        measure = Measure(env, args.tier, args)
+        measure.results["tier"] = {
+            "customers": customers,
+            "invoices": invoices,
+            "lines": lines,
+            "open_lines": open_lines,
+        }
+        measure.status_all()
+        measure.list_search()
+        measure.explain()
+        measure.statement()
+        if args.letters:
+            measure.letters(args.letters)
+        if args.process:
+            measure.process(args.process)
+        ok = measure.report()
+        cr.rollback()
+    if args.json:
+        results = dict(measure.results)
+        results.pop("explain", None)
+        with open(args.json, "w") as out:
+            json.dump(results, out, indent=2, default=str)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

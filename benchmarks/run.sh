@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# The scale benchmark of docs/benchmarks.md:  make bench TIER=S|M|L
+#
+#   1. a dedicated database bench_<tier> with the addon (no demo data), updated to the
+#      code of this checkout;
+#   2. the tier's data, generated once (benchmarks/generate.py, fixed seed) and checked
+#      against the ORM;
+#   3. an Odoo server on a free local port for wkhtmltopdf to fetch the report assets;
+#   4. the figures (benchmarks/measure.py), against the targets.
+# Everything runs under `nice`: the machine stays usable. BENCH_DB overrides the database,
+# BENCH_PROCESS / BENCH_LETTERS the number of partners processed and letters printed.
+set -euo pipefail
+TIER=${1:-S}
+case "$TIER" in S|M|L) ;; *) echo "usage: $0 S|M|L" >&2; exit 2 ;; esac
+HERE=$(cd "$(dirname "$0")/.." && pwd)
+VENV=${VENV:-$HERE/.venv}
+DB=${BENCH_DB:-bench_$(echo "$TIER" | tr 'SML' 'sml')}
+MODULE=account_payment_followup
+CONF="$VENV/odoo.conf"
+NICE=(nice -n "${BENCH_NICE:-10}")
+ODOO=("${NICE[@]}" "$VENV/bin/python" "$VENV/bin/odoo" -c "$CONF")
+PY=("${NICE[@]}" "$VENV/bin/python")
+started=$(date +%s)
+
+installed=$(psql -d "$DB" -Atqc "SELECT 1 FROM ir_module_module WHERE name = '$MODULE' AND state = 'installed'" 2>/dev/null || true)
+if [ "$installed" != 1 ]; then
+    echo "[bench] creating $DB with $MODULE (no demo data)"
+    dropdb --if-exists "$DB"
+    "${ODOO[@]}" -d "$DB" -i "$MODULE" --without-demo=all --stop-after-init --log-level=warn
+else
+    echo "[bench] updating $MODULE in $DB"
+    "${ODOO[@]}" -d "$DB" -u "$MODULE" --stop-after-init --log-level=warn
+fi
+
+echo "[bench] tier $TIER data"
+gen_started=$(date +%s)
+"${PY[@]}" "$HERE/benchmarks/generate.py" -c "$CONF" -d "$DB" --tier "$TIER"
+echo "[bench] data ready in $(( $(date +%s) - gen_started )) s"
+
+PORT=$("$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"${ODOO[@]}" -d "$DB" --db-filter="^$DB\$" --http-interface=127.0.0.1 --http-port="$PORT" \
+    --workers=0 --max-cron-threads=0 --log-level=warn >"${TMPDIR:-/tmp}/bench_server_$DB.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true' EXIT
+for _ in $(seq 120); do
+    curl -fs -o /dev/null "http://127.0.0.1:$PORT/web/webclient/version_info" -H 'Content-Type: application/json' -d '{}' && break
+    sleep 1
+done
+
+echo "[bench] measuring (machine: $(nproc) cores, $(free -h | awk '/Mem:/ {print $2}') RAM, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs))"
+status=0
+"${PY[@]}" "$HERE/benchmarks/measure.py" -c "$CONF" -d "$DB" --tier "$TIER" \
+    --report-url "http://127.0.0.1:$PORT" --process "${BENCH_PROCESS:-1000}" \
+    --letters "${BENCH_LETTERS:-20}" --json "${TMPDIR:-/tmp}/bench_$DB.json" || status=$?
+echo "[bench] done in $(( $(date +%s) - started )) s (figures also in ${TMPDIR:-/tmp}/bench_$DB.json)"
+exit $status
