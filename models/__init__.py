@@ -4,3 +4,4 @@ from . import account_move_line
 from . import account_move
 from . import res_partner
 from . import res_config_settings
+from . import ir_actions_report

@@ -1,0 +1,73 @@
+# Copyright 2026 Payment Follow-ups contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+import subprocess
+from collections import OrderedDict
+
+from odoo import models
+from odoo.tools import split_every
+
+from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
+
+_logger = logging.getLogger(__name__)
+
+FOLLOWUP_LETTER_REPORT = "account_payment_followup.report_followup_letter"
+# Letters per wkhtmltopdf call: a run of a few hundred letters stays within the
+# memory and time of one worker, and a failing letter does not cost the whole run.
+LETTERS_PER_CALL = 10
+
+_several_documents_per_call = None
+
+
+def _wkhtmltopdf_prints_several_documents():
+    """Whether wkhtmltopdf accepts several HTML documents in one call.
+
+    Builds "with patched qt" do; the unpatched builds of Linux distributions exit with
+    an error as soon as they are given two documents (Odoo then fails to print any
+    batch), so letters go one per call there.
+    """
+    global _several_documents_per_call
+    if _several_documents_per_call is None:
+        try:
+            out = subprocess.run(
+                [_get_wkhtmltopdf_bin(), "--version"],
+                capture_output=True,
+                check=False,
+                timeout=30,
+            ).stdout
+        except (OSError, subprocess.SubprocessError):
+            out = b""
+        _several_documents_per_call = b"patched qt" in out
+        if not _several_documents_per_call:
+            _logger.info(
+                "wkhtmltopdf is not built with patched Qt: follow-up letters are "
+                "printed one per call"
+            )
+    return _several_documents_per_call
+
+
+class IrActionsReport(models.Model):
+    _inherit = "ir.actions.report"
+
+    def _render_qweb_pdf_prepare_streams(self, report_ref, data, res_ids=None):
+        """Print follow-up letters in batches of ``LETTERS_PER_CALL`` documents per
+        wkhtmltopdf call (Odoo gives it every document at once), merged into the one
+        PDF the user downloads."""
+        if not res_ids or len(res_ids) < 2:
+            return super()._render_qweb_pdf_prepare_streams(report_ref, data, res_ids)
+        report = self._get_report(report_ref)
+        if report.report_name != FOLLOWUP_LETTER_REPORT:
+            return super()._render_qweb_pdf_prepare_streams(report_ref, data, res_ids)
+        size = LETTERS_PER_CALL if _wkhtmltopdf_prints_several_documents() else 1
+        if len(res_ids) <= size:
+            return super()._render_qweb_pdf_prepare_streams(report_ref, data, res_ids)
+        streams = OrderedDict()
+        for chunk in split_every(size, res_ids, list):
+            chunk_streams = super()._render_qweb_pdf_prepare_streams(
+                report_ref, dict(data or {}), chunk
+            )
+            for res_id, stream in chunk_streams.items():
+                # a batch that could not be split per letter comes back under the
+                # key False: keep it, in its place, under its first letter
+                streams[res_id or chunk[0]] = stream
+        return streams
