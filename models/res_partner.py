@@ -866,6 +866,9 @@ class ResPartner(models.Model):
             "counts": dict.fromkeys(CHANNELS, 0),
         }
         partners = self.commercial_partner_id
+        # queue every email (reminders, activity notifications): a batch or the
+        # cron never waits on the mail server, the mail queue sends them
+        partners = partners.with_context(mail_notify_force_send=False)
         for partner in partners:
             try:
                 with self.env.cr.savepoint():
@@ -1355,6 +1358,10 @@ class ResPartner(models.Model):
             self.env["ir.cron"]._notify_progress(done=done, remaining=total - done)
             if auto_commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
+        if todo and not done:
+            # out of time before the first batch: say what remains, so that Odoo
+            # runs the cron again soon instead of tomorrow
+            self.env["ir.cron"]._notify_progress(done=0, remaining=len(todo))
         _logger.info(
             "Payment follow-ups: %(processed)s processed, %(failed)s failed, "
             "%(skipped)s skipped",

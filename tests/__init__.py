@@ -6,4 +6,5 @@ from . import test_batch
 from . import test_followup_engine
 from . import test_followup_levels
 from . import test_followup_execution
+from . import test_followup_cron
 from . import test_reliability_duplicates
