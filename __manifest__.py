@@ -34,6 +34,9 @@
         "web.assets_backend": [
             "account_payment_followup/static/src/components/**/*",
         ],
+        "web.assets_tests": [
+            "account_payment_followup/static/tests/tours/**/*",
+        ],
     },
     "post_init_hook": "post_init_hook",
 }

@@ -3,6 +3,7 @@ from . import test_statement
 from . import test_channels
 from . import test_letter
 from . import test_batch
+from . import test_tour
 from . import test_followup_engine
 from . import test_followup_levels
 from . import test_followup_execution
