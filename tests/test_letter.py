@@ -71,7 +71,7 @@ class TestLetter(FollowupCommon):
         self.receivable_lines(self.invoice).followup_excluded = True
         doc = self.render_html(self.customer)
         rows = doc.xpath("//table[hasclass('o_followup_statement')]/tbody/tr")
-        self.assertIn("(excluded)", self.text(rows[0]))
+        self.assertIn("(on hold)", self.text(rows[0]))
         total_due = doc.xpath("//td[hasclass('o_followup_total_due')]")[0]
         self.assertIn("250.00", self.text(total_due))
         self.assertNotIn("1,250.00", self.text(total_due))
@@ -125,3 +125,22 @@ class TestLetter(FollowupCommon):
         )
         self.assertIn(self.invoice.name, body)
         self.assertIn("1,250.00", body)
+
+    def test_empty_columns_are_left_out(self):
+        """Expected date and communication show only when they say something."""
+        doc = self.render_html(self.customer)
+        headers = [self.text(th) for th in doc.xpath("//table//thead//th")]
+        self.assertEqual(headers, ["Invoice", "Date", "Due date", "Amount due"])
+        self.receivable_lines(self.later).followup_expected_date = "2026-03-01"
+        self.invoice.payment_reference = "+++090/9337/55493+++"
+        doc = self.render_html(self.customer)
+        headers = [self.text(th) for th in doc.xpath("//table//thead//th")]
+        self.assertEqual(
+            headers,
+            ["Invoice", "Date", "Due date", "Expected", "Communication", "Amount due"],
+        )
+        page = self.text(doc)
+        self.assertIn("+++090/9337/55493+++", page)
+        self.assertIn("03/01/2026", page)
+        total_label = doc.xpath("//td[hasclass('o_followup_total_due')]/..")[0][0]
+        self.assertEqual(total_label.get("colspan"), "5")

@@ -36,4 +36,5 @@ registry.category("fields").add("followup_trust", {
     component: FollowupTrustField,
     displayName: "Trust dot",
     supportedTypes: ["selection"],
+    listViewWidth: 20,
 });
