@@ -380,6 +380,33 @@ class TestStatement(FollowupCommon):
         self.assertEqual(line.followup_expected_date, date(2026, 3, 1))
         self.assertEqual(line.followup_note, "Called, no answer")
 
+    def test_level_views(self):
+        """The plan's list and form show each level's actions, templates, activity,
+        automatic execution and text."""
+        Level = self.env["account.followup.level"]
+        views = Level.get_views([(False, "list"), (False, "form"), (False, "search")])
+        form = views["views"]["form"]["arch"]
+        for name in (
+            "send_email",
+            "mail_template_id",
+            "send_letter",
+            "send_sms",
+            "sms_template_id",
+            "send_post",
+            "manual_action",
+            "activity_type_id",
+            "activity_user_id",
+            "auto_execute",
+            "description",
+        ):
+            self.assertIn(f'name="{name}"', form)
+        self.assertIn('name="delay"', views["views"]["list"]["arch"])
+        with Form(self.level(15)) as level:
+            level.activity_summary = "Call about the overdue invoices"
+        self.assertEqual(
+            self.level(15).activity_summary, "Call about the overdue invoices"
+        )
+
     # ------------------------------------------------------------------
     # Settings
     # ------------------------------------------------------------------

@@ -57,5 +57,6 @@ class TestFollowupTour(FollowupCommon, HttpCase):
         )
         self.assertEqual(len(email), 1)
         self.assertIn(other.name, email.body)
+        self.assertEqual(customer.trust, "bad")
         self.assertEqual(customer.followup_reminder_type, "manual")
         self.assertEqual(customer.followup_next_action_date, today + timedelta(days=7))

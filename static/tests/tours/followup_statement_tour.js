@@ -33,6 +33,20 @@ registry.category("web_tour.tours").add("account_payment_followup_statement_tour
             trigger: `.o_followup_statement_form ${LINES} .o_data_row.text-danger`,
         },
         {
+            content: "Open the trust dot",
+            trigger: ".o_followup_statement_form .o_followup_trust_toggle",
+            run: "click",
+        },
+        {
+            content: "Mark the customer as a bad debtor",
+            trigger: ".o-dropdown--menu .dropdown-item:contains('Bad Debtor')",
+            run: "click",
+        },
+        {
+            content: "The dot turns red",
+            trigger: ".o_followup_statement_form .o_followup_trust.text-danger[data-trust=bad]",
+        },
+        {
             content: "Exclude the disputed invoice (the first line)",
             trigger: `${LINES} .o_data_row:first-child .o_field_widget[name=followup_excluded] input`,
             run: "click",
