@@ -17,9 +17,12 @@ class AccountMove(models.Model):
         """A new invoice may need a reminder before the partner's next follow-up
         date (set when the previous level was done): bring that date forward so the
         new invoice's first level is not missed."""
-        Level = self.env["account.followup.level"]
+        # sudo: whoever posts the invoice (a salesman, the e-shop) moves the
+        # follow-up date it implies; these fields are reserved to accounting users
+        # and the levels may be hidden from the poster.
+        Level = self.env["account.followup.level"].sudo()
         for move in self.filtered(lambda m: m.is_sale_document(include_receipts=True)):
-            partner = move.commercial_partner_id.with_company(move.company_id)
+            partner = move.commercial_partner_id.sudo().with_company(move.company_id)
             next_date = partner.followup_next_action_date
             if not next_date or partner.followup_reminder_type == "manual":
                 continue

@@ -11,13 +11,19 @@ class AccountMoveLine(models.Model):
         copy=False,
         help="Excluded from follow-ups (e.g. litigation): shown on the statement but "
         "never counted nor reminded.",
+        groups="account.group_account_invoice,account.group_account_readonly",
     )
     followup_expected_date = fields.Date(
         string="Expected payment date",
         copy=False,
         help="When set, it replaces the due date for follow-ups.",
+        groups="account.group_account_invoice,account.group_account_readonly",
     )
-    followup_note = fields.Text(string="Follow-up note", copy=False)
+    followup_note = fields.Text(
+        string="Follow-up note",
+        copy=False,
+        groups="account.group_account_invoice,account.group_account_readonly",
+    )
     followup_level_id = fields.Many2one(
         "account.followup.level",
         string="Follow-up level",
@@ -26,15 +32,24 @@ class AccountMoveLine(models.Model):
         index="btree_not_null",
         ondelete="restrict",
         help="The last follow-up level applied to this line.",
+        groups="account.group_account_invoice,account.group_account_readonly",
     )
-    followup_date = fields.Date(string="Last follow-up", copy=False, readonly=True)
+    followup_date = fields.Date(
+        string="Last follow-up",
+        copy=False,
+        readonly=True,
+        groups="account.group_account_invoice,account.group_account_readonly",
+    )
     followup_reference_date = fields.Date(
         string="Follow-up date",
         compute="_compute_followup_reference_date",
         help="Expected payment date, else due date, else invoice date.",
+        groups="account.group_account_invoice,account.group_account_readonly",
     )
     followup_overdue = fields.Boolean(
-        string="Overdue", compute="_compute_followup_reference_date"
+        string="Overdue",
+        compute="_compute_followup_reference_date",
+        groups="account.group_account_invoice,account.group_account_readonly",
     )
 
     @api.depends(

@@ -25,6 +25,15 @@ FOLLOWUP_STATUSES = [
 CHANNELS = ("email", "letter", "sms", "post", "activity")
 
 # The figures computed by the status query (one compute, no stored value).
+# What a billing user may change on a partner without the right to edit contacts
+# (see ``ResPartner.write``).
+FOLLOWUP_BILLING_WRITABLE = {
+    "followup_next_action_date",
+    "followup_reminder_type",
+    "followup_responsible_id",
+    "followup_line_ids",
+}
+
 FOLLOWUP_COMPUTED_FIELDS = [
     "followup_status",
     "followup_level_id",
@@ -55,6 +64,7 @@ class ResPartner(models.Model):
         string="Follow-up status",
         compute="_compute_followup_data",
         search="_search_followup_status",
+        groups="account.group_account_invoice,account.group_account_readonly",
     )
     followup_level_id = fields.Many2one(
         "account.followup.level",
@@ -63,12 +73,14 @@ class ResPartner(models.Model):
         search="_search_followup_level_id",
         help="The level to execute now: the highest level reached by an open line "
         "and not yet done on it.",
+        groups="account.group_account_invoice,account.group_account_readonly",
     )
     followup_total_due = fields.Monetary(
         string="Total due",
         compute="_compute_followup_data",
         search="_search_followup_total_due",
         currency_field="currency_id",
+        groups="account.group_account_invoice,account.group_account_readonly",
     )
     followup_total_overdue = fields.Monetary(
         string="Total overdue",
@@ -76,12 +88,14 @@ class ResPartner(models.Model):
         search="_search_followup_total_overdue",
         currency_field="currency_id",
         help="Overdue amount, less the credit notes and payments not yet matched.",
+        groups="account.group_account_invoice,account.group_account_readonly",
     )
     followup_next_action_date = fields.Date(
         string="Next follow-up",
         company_dependent=True,
         copy=False,
         help="Date on which the customer next shows up in the follow-up list.",
+        groups="account.group_account_invoice,account.group_account_readonly",
     )
     followup_reminder_type = fields.Selection(
         [("automatic", "Automatic"), ("manual", "Manual")],
@@ -90,6 +104,7 @@ class ResPartner(models.Model):
         copy=False,
         help="Automatic: the daily run sends the automatic levels. Manual: the "
         "customer shows up only on the date you chose.",
+        groups="account.group_account_invoice,account.group_account_readonly",
     )
     followup_responsible_id = fields.Many2one(
         "res.users",
@@ -97,12 +112,14 @@ class ResPartner(models.Model):
         company_dependent=True,
         copy=False,
         help="Who does the manual follow-up actions (calls, letters to check).",
+        groups="account.group_account_invoice,account.group_account_readonly",
     )
     followup_actions_done = fields.Boolean(
         company_dependent=True,
         copy=False,
         help="Technical: an action was done on the current level since the last "
         "time it was marked as done.",
+        groups="account.group_account_invoice,account.group_account_readonly",
     )
     # Editable on the statement (expected date, exclusion, note): the client saves
     # the edited rows as update commands, which the ORM applies on the lines
@@ -112,7 +129,46 @@ class ResPartner(models.Model):
         compute="_compute_followup_line_ids",
         readonly=False,
         string="Open items",
+        groups="account.group_account_invoice,account.group_account_readonly",
     )
+
+    # ------------------------------------------------------------------
+    # Writing from the statement
+    # ------------------------------------------------------------------
+
+    def write(self, vals):
+        """Billing users work the follow-ups without necessarily being allowed to
+        edit contacts: the follow-up settings of a partner and its open items are
+        theirs to change from the statement."""
+        if (
+            not vals
+            or self.env.su
+            or not set(vals) <= FOLLOWUP_BILLING_WRITABLE
+            or not self.env.user.has_group("account.group_account_invoice")
+            or self.browse().has_access("write")
+        ):
+            return super().write(vals)
+        self.check_access("read")
+        vals = dict(vals)
+        line_commands = vals.pop("followup_line_ids", None) or []
+        Line = self.env["account.move.line"]
+        for command in line_commands:
+            if command[0] != fields.Command.UPDATE:
+                raise UserError(
+                    self.env._("Open items cannot be added or removed here.")
+                )
+            line = Line.browse(command[1])
+            if line.partner_id.commercial_partner_id not in self.commercial_partner_id:
+                raise AccessError(
+                    self.env._("This item does not belong to this customer.")
+                )
+            # the line's own access rights and field groups apply
+            line.write(command[2])
+        if not vals:
+            return True
+        # sudo: only the follow-up settings listed in FOLLOWUP_BILLING_WRITABLE, by
+        # a billing user who can read these partners
+        return super(ResPartner, self.sudo()).write(vals)
 
     # ------------------------------------------------------------------
     # Set-based computation
@@ -306,6 +362,8 @@ class ResPartner(models.Model):
             partner.followup_total_overdue = row.get("total_overdue") or 0.0
 
     def _search_followup_status(self, operator, value):
+        # the status comes from raw SQL: only those who may read it may search it
+        self.check_field_access_rights("read", ["followup_status"])
         if operator in ("=", "!="):
             values = {value}
         elif operator in ("in", "not in"):
@@ -865,7 +923,12 @@ class ResPartner(models.Model):
             "skipped": [],
             "counts": dict.fromkeys(CHANNELS, 0),
         }
-        partners = self.commercial_partner_id
+        # sudo: callers checked that the user works the follow-ups
+        # (_followup_check_access) or are the cron. Billing users need not be
+        # allowed to edit contacts to post the reminder, stamp the lines and plan a
+        # call: the user stays the author (sudo keeps the uid) and every query is
+        # limited to the environment's company, already checked for this user.
+        partners = self.commercial_partner_id.sudo()
         # queue every email (reminders, activity notifications): a batch or the
         # cron never waits on the mail server, the mail queue sends them
         partners = partners.with_context(mail_notify_force_send=False)
@@ -889,7 +952,9 @@ class ResPartner(models.Model):
                 summary["failed"].append((partner, message))
                 partner._followup_report_failure(message)
                 continue
-            except pg_errors.SerializationFailure:
+            except pg_errors.TransactionRollbackError:
+                # serialization failure or deadlock: the transaction must be retried
+                # whole (the caller does), never reported as this partner's fault
                 raise
             except Exception as error:
                 if raise_errors:
@@ -1139,10 +1204,14 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
 
     def _followup_check_access(self):
+        """The gate of every public entry point: billing users only, on partners
+        they can read (the execution then runs as superuser, see
+        ``_followup_execute``)."""
         if not self.env.user.has_group("account.group_account_invoice"):
             raise AccessError(
                 self.env._("Only billing users can work on payment follow-ups.")
             )
+        self.check_access("read")
 
     def action_followup_process(self):
         """Execute the current level of each partner; letters come back as one PDF
@@ -1199,7 +1268,8 @@ class ResPartner(models.Model):
         """Done: the current level was handled by hand (after at least one action
         from the statement); stamp its lines and move on."""
         self._followup_check_access()
-        for partner in self.commercial_partner_id:
+        # sudo: see _followup_execute (billing users need not edit contacts)
+        for partner in self.commercial_partner_id.sudo():
             partner._followup_check_company()
             if not partner._followup_lock():
                 raise UserError(
@@ -1238,7 +1308,8 @@ class ResPartner(models.Model):
         """Do it later: hide the partner from the list until tomorrow, without
         marking anything as done."""
         self._followup_check_access()
-        for partner in self.commercial_partner_id:
+        # sudo: see _followup_execute (billing users need not edit contacts)
+        for partner in self.commercial_partner_id.sudo():
             tomorrow = self.env.company._followup_today() + timedelta(days=1)
             partner.followup_next_action_date = tomorrow
             partner._message_log(
@@ -1266,6 +1337,7 @@ class ResPartner(models.Model):
 
     def action_open_followup_statement(self):
         self.ensure_one()
+        self._followup_check_access()
         view = self.env.ref(
             "account_payment_followup.res_partner_view_form_followup",
             raise_if_not_found=False,
@@ -1310,14 +1382,27 @@ class ResPartner(models.Model):
 
     @api.model
     def _cron_execute_followups(
-        self, batch_size=50, time_budget=None, auto_commit=None
+        self, batch_size=None, time_budget=None, auto_commit=None
     ):
         """The daily run: execute the automatic levels of automatic partners, company
         by company, in batches committed one by one. One partner's failure is
         reported on it and never stops the others; when the time budget is spent,
-        the cron reports the remaining partners and Odoo runs it again soon."""
+        the cron reports the remaining partners and Odoo runs it again soon.
+
+        A batch that hits a concurrent update (serialization failure, deadlock) is
+        rolled back whole, mails included, and tried once more at the end of the run;
+        its partners are selected again by the next run if it fails twice. A crash
+        loses at most the batch in progress: the next run selects again what is
+        still due, so nothing is sent twice."""
         if auto_commit is None:
             auto_commit = not getattr(threading.current_thread(), "testing", False)
+        if batch_size is None:
+            batch_size = int(
+                self.env["ir.config_parameter"]
+                .sudo()
+                .get_param("account_payment_followup.cron_batch_size", 50)
+            )
+        batch_size = max(batch_size, 1)
         if time_budget is None:
             time_budget = int(
                 self.env["ir.config_parameter"]
@@ -1337,23 +1422,30 @@ class ResPartner(models.Model):
             todo.extend((company, partner_id) for partner_id in partners.ids)
         total = len(todo)
         done = 0
+        retried = set()
         while todo:
             if time.monotonic() - started > time_budget:
                 break
             batch, todo = todo[:batch_size], todo[batch_size:]
-            by_company = defaultdict(list)
-            for company, partner_id in batch:
-                by_company[company].append(partner_id)
-            for company, partner_ids in by_company.items():
-                env_partners = (
-                    self.with_company(company)
-                    .with_context(allowed_company_ids=[company.id])
-                    .browse(partner_ids)
+            try:
+                batch_totals = self._followup_cron_batch(batch)
+            except pg_errors.TransactionRollbackError:
+                if not auto_commit:
+                    raise
+                # a concurrent transaction changed what this batch read: nothing
+                # of it is kept (the queued mails are rolled back with it)
+                self.env.cr.rollback()
+                again = [item for item in batch if item not in retried]
+                retried.update(again)
+                todo.extend(again)
+                total += len(again)
+                batch_totals = {"skipped": len(batch) - len(again)}
+                _logger.info(
+                    "Payment follow-ups: concurrent update, %s partners retried",
+                    len(again),
                 )
-                summary = env_partners._followup_execute()
-                totals["processed"] += len(summary["processed"])
-                totals["failed"] += len(summary["failed"])
-                totals["skipped"] += len(summary["skipped"])
+            for key, value in batch_totals.items():
+                totals[key] += value
             done += len(batch)
             self.env["ir.cron"]._notify_progress(done=done, remaining=total - done)
             if auto_commit:
@@ -1367,4 +1459,22 @@ class ResPartner(models.Model):
             "%(skipped)s skipped",
             totals,
         )
+        return totals
+
+    @api.model
+    def _followup_cron_batch(self, batch):
+        """Execute one batch of the daily run: [(company, partner_id)]."""
+        totals = {"processed": 0, "failed": 0, "skipped": 0}
+        by_company = defaultdict(list)
+        for company, partner_id in batch:
+            by_company[company].append(partner_id)
+        for company, partner_ids in by_company.items():
+            env_partners = (
+                self.with_company(company)
+                .with_context(allowed_company_ids=[company.id])
+                .browse(partner_ids)
+            )
+            summary = env_partners._followup_execute()
+            for key in totals:
+                totals[key] += len(summary[key])
         return totals

@@ -72,7 +72,9 @@ class AccountFollowupSnooze(models.TransientModel):
                     date=format_date(self.env, self.date),
                 )
             )
-        partners = self.partner_ids.commercial_partner_id
+        # sudo: the user was checked above; billing users need not be allowed to
+        # edit contacts to schedule their follow-up
+        partners = self.partner_ids.commercial_partner_id.sudo()
         partners.write(
             {
                 "followup_next_action_date": self.date,

@@ -1,0 +1,228 @@
+# Copyright 2026 Payment Follow-ups contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Guarantee 10: billing users work the follow-ups without any AccessError; users
+without accounting rights, portal and public users get nothing of it."""
+
+from freezegun import freeze_time
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
+
+from .common import FollowupCommon
+
+PUBLIC_METHODS = [
+    "action_followup_process",
+    "action_followup_send_email",
+    "action_followup_print_letter",
+    "action_followup_send_sms",
+    "action_followup_send_post",
+    "action_followup_done",
+    "action_followup_later",
+    "action_followup_snooze",
+    "action_open_followup_statement",
+]
+
+FOLLOWUP_FIELDS = [
+    "followup_status",
+    "followup_level_id",
+    "followup_total_due",
+    "followup_total_overdue",
+    "followup_line_ids",
+]
+
+
+@tagged("post_install", "-at_install")
+class TestSecurityAccess(FollowupCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        common = {"company_id": cls.company.id, "company_ids": cls.company.ids}
+        # a billing user who cannot create or edit contacts (no "Contact Creation")
+        cls.billing = new_test_user(
+            cls.env,
+            login="fu_billing",
+            groups="base.group_user,account.group_account_invoice",
+            **common,
+        )
+        cls.internal = new_test_user(
+            cls.env, login="fu_internal", groups="base.group_user", **common
+        )
+        cls.portal = new_test_user(
+            cls.env, login="fu_portal", groups="base.group_portal", **common
+        )
+        cls.public = cls.env.ref("base.public_user")
+        cls.level(15).activity_user_id = False
+        cls.level(35).send_sms = True
+        cls.customer.followup_responsible_id = cls.billing
+
+    def setUp(self):
+        super().setUp()
+        with freeze_time("2026-01-10"):
+            self.invoice = self.make_invoice(due="2026-01-20")
+            self.invoice2 = self.make_invoice(partner=self.customer2, due="2026-01-20")
+
+    def as_user(self, user, records=None):
+        records = records if records is not None else self.customer
+        companies = self.company if self.company in user.sudo().company_ids else None
+        companies = companies or user.sudo().company_id
+        return records.with_user(user).with_context(allowed_company_ids=companies.ids)
+
+    def outsiders(self):
+        return [
+            (user, user.sudo().login)
+            for user in (self.internal, self.portal, self.public)
+        ]
+
+    # ------------------------------------------------------------------
+    # Billing users
+    # ------------------------------------------------------------------
+
+    def test_billing_user_works_the_follow_ups(self):
+        Partner = self.as_user(self.billing, self.env["res.partner"])
+        with freeze_time("2026-01-25"):
+            found = Partner.search([("followup_status", "=", "in_need_of_action")])
+            self.assertEqual(found, self.customer | self.customer2)
+            partner = self.as_user(self.billing)
+            partner.read(
+                FOLLOWUP_FIELDS
+                + [
+                    "followup_next_action_date",
+                    "followup_reminder_type",
+                    "followup_responsible_id",
+                ]
+            )
+            lines = partner.followup_line_ids
+            lines.write(
+                {"followup_note": "called", "followup_expected_date": "2026-01-24"}
+            )
+            lines.followup_expected_date = False
+            # saving the statement form: follow-up settings and the open items
+            partner.write(
+                {
+                    "followup_responsible_id": self.billing.id,
+                    "followup_reminder_type": "automatic",
+                    "followup_line_ids": [
+                        Command.update(lines.id, {"followup_note": "promised"})
+                    ],
+                }
+            )
+            self.assertEqual(lines.followup_note, "promised")
+            with self.assertRaises(AccessError):
+                partner.write({"name": "Renamed by a billing user"})
+            self.assertEqual(
+                partner.action_followup_send_email()["type"], "ir.actions.client"
+            )
+            letter = partner.action_followup_print_letter()
+            self.assertEqual(letter["type"], "ir.actions.report")
+            report = self.env.ref(
+                "account_payment_followup.action_report_followup_letter"
+            ).with_user(self.billing)
+            html, _fmt = report._render_qweb_html(report.report_name, partner.ids)
+            self.assertIn(self.invoice.name, html.decode())
+            partner.action_followup_done()
+            partner.invalidate_recordset()
+            self.assertEqual(partner.followup_status, "with_overdue_invoices")
+            # the batch action with its summary
+            action = self.as_user(
+                self.billing, self.customer2
+            ).action_followup_process()
+            self.assertIn(action["type"], ("ir.actions.report", "ir.actions.client"))
+        with freeze_time("2026-02-04"):
+            # the call level schedules an activity for the responsible
+            self.as_user(self.billing).action_followup_process()
+            self.assertTrue(
+                self.customer.activity_ids.filtered(lambda a: a.user_id == self.billing)
+            )
+        with freeze_time("2026-02-24"):
+            partner = self.as_user(self.billing)
+            partner.action_followup_send_sms()
+            partner.action_followup_send_post()
+            partner.action_followup_later()
+            self.assertEqual(str(partner.followup_next_action_date), "2026-02-25")
+            snooze = partner.action_followup_snooze()
+            wizard = (
+                self.env[snooze["res_model"]]
+                .with_user(self.billing)
+                .with_context(**snooze["context"])
+                .create({"delay": "date", "date": "2026-03-01"})
+            )
+            wizard.action_apply()
+            partner.invalidate_recordset()
+            self.assertEqual(str(partner.followup_next_action_date), "2026-03-01")
+            levels = self.env["account.followup.level"].with_user(self.billing)
+            self.assertEqual(levels.search([]), self.levels)
+
+    def test_billing_user_opens_the_views(self):
+        action = self.env.ref("account_payment_followup.action_res_partner_followup")
+        Partner = self.as_user(self.billing, self.env["res.partner"])
+        views = [(view.view_id.id, view.view_mode) for view in action.view_ids]
+        views.append((action.search_view_id.id, "search"))
+        result = Partner.get_views(views)
+        self.assertIn("followup_status", result["models"]["res.partner"]["fields"])
+        level_action = self.env.ref(
+            "account_payment_followup.action_account_followup_level"
+        )
+        Level = self.env["account.followup.level"].with_user(self.billing)
+        Level.get_views([(level_action.view_id.id, "list"), (False, "form")])
+
+    # ------------------------------------------------------------------
+    # Users without accounting rights, portal, public
+    # ------------------------------------------------------------------
+
+    def test_outsiders_call_no_public_method(self):
+        with freeze_time("2026-01-25"):
+            for user, login in self.outsiders():
+                partner = self.as_user(user)
+                for method in PUBLIC_METHODS:
+                    with self.subTest(user=login, method=method):
+                        with self.assertRaises(AccessError):
+                            getattr(partner, method)()
+        self.assertFalse(self.receivable_lines(self.invoice).followup_level_id)
+        self.assertFalse(
+            self.customer.message_ids.filtered(lambda m: m.message_type == "comment")
+        )
+
+    def test_outsiders_read_no_follow_up_figure(self):
+        with freeze_time("2026-01-25"):
+            for user, login in self.outsiders():
+                Partner = self.as_user(user, self.env["res.partner"])
+                for field_name in FOLLOWUP_FIELDS + ["followup_next_action_date"]:
+                    with self.subTest(user=login, field=field_name):
+                        with self.assertRaises(AccessError):
+                            self.as_user(user).sudo(False).read([field_name])
+                with self.subTest(user=login, search="status"):
+                    with self.assertRaises(AccessError):
+                        Partner.search([("followup_status", "=", "in_need_of_action")])
+
+    def test_outsiders_open_no_view_action_or_report(self):
+        action = self.env.ref("account_payment_followup.action_res_partner_followup")
+        report = self.env.ref("account_payment_followup.action_report_followup_letter")
+        for user, login in self.outsiders():
+            with self.subTest(user=login):
+                # the follow-up views show none of the follow-up fields
+                if not user.sudo().share:
+                    views = (
+                        self.env["res.partner"]
+                        .with_user(user)
+                        .get_views(
+                            [
+                                (view.view_id.id, view.view_mode)
+                                for view in action.view_ids
+                            ]
+                        )
+                    )
+                    fields_seen = views["models"]["res.partner"]["fields"]
+                    self.assertFalse(set(FOLLOWUP_FIELDS) & set(fields_seen))
+                with self.assertRaises(AccessError):
+                    report.with_user(user)._render_qweb_html(
+                        report.report_name, self.customer.ids
+                    )
+                with self.assertRaises(AccessError):
+                    self.env["account.followup.level"].with_user(user).search([])
+                with self.assertRaises(AccessError):
+                    self.env["account.followup.process"].with_user(user).create({})
+                with self.assertRaises(AccessError):
+                    self.env["account.followup.snooze"].with_user(user).create(
+                        {"partner_ids": [fields.Command.set(self.customer.ids)]}
+                    )
