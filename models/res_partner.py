@@ -347,7 +347,12 @@ class ResPartner(models.Model):
 
     @api.depends_context("company")
     def _compute_followup_data(self):
-        commercial_ids = {p.commercial_partner_id.id or p.id for p in self}
+        def commercial_id(partner):
+            # a record being edited in a form (NewId) has the figures of the
+            # record it comes from; a contact not saved yet has none
+            return partner.commercial_partner_id._origin.id or partner._origin.id
+
+        commercial_ids = {commercial_id(p) for p in self}
         commercial_ids.discard(False)
         data = (
             self._followup_get_data(partner_ids=list(commercial_ids))
@@ -355,7 +360,7 @@ class ResPartner(models.Model):
             else {}
         )
         for partner in self:
-            row = data.get(partner.commercial_partner_id.id or partner.id) or {}
+            row = data.get(commercial_id(partner)) or {}
             partner.followup_status = row.get("status") or "no_action_needed"
             partner.followup_level_id = row.get("level_id") or False
             partner.followup_total_due = row.get("total_due") or 0.0
@@ -499,11 +504,13 @@ class ResPartner(models.Model):
     def _compute_followup_line_ids(self):
         Line = self.env["account.move.line"]
         for partner in self:
-            if not partner.commercial_partner_id.id:
+            # in a form (NewId), the lines of the record being edited
+            commercial = partner.commercial_partner_id._origin
+            if not commercial:
                 partner.followup_line_ids = Line
                 continue
             partner.followup_line_ids = Line.search(
-                Line._followup_statement_domain(partner),
+                Line._followup_statement_domain(commercial),
                 order="date_maturity, id",
             )
 

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from freezegun import freeze_time
 
 from odoo import Command, fields
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import FollowupCommon
 
@@ -381,6 +381,30 @@ class TestFollowupEngine(FollowupCommon):
             self.customer.followup_next_action_date, fields.Date.to_date("2026-03-01")
         )
         self.assertEqual(self.customer.followup_reminder_type, "manual")
+
+    @freeze_time("2026-02-10")
+    def test_contact_form_new_and_existing(self):
+        """The contact form shows the status: creating a contact or a child
+        contact, and editing a customer, work and show the right figures."""
+        self.make_invoice()
+        with Form(self.env["res.partner"]) as new:
+            new.name = "Brand new"
+            self.assertFalse(new.followup_total_overdue)
+        self.assertEqual(new.record.followup_status, "no_action_needed")
+        draft = self.env["res.partner"].new({"name": "Draft"})
+        self.assertEqual(draft.followup_status, "no_action_needed")
+        self.assertFalse(draft.followup_line_ids)
+        edited = self.env["res.partner"].new(origin=self.customer)
+        self.assertEqual(edited.followup_status, "in_need_of_action")
+        self.assertEqual(len(edited.followup_line_ids), 1)
+        with Form(self.env["res.partner"]) as child:
+            child.name = "Child"
+            child.parent_id = self.customer
+        self.assertEqual(child.record.followup_status, "in_need_of_action")
+        with Form(self.customer) as existing:
+            existing.phone = "+32 2 123 45 67"
+            self.assertEqual(existing.followup_status, "in_need_of_action")
+            self.assertEqual(existing.followup_total_overdue, 1000)
 
     def test_reminder_type_defaults_to_automatic(self):
         partner = self.env["res.partner"].create({"name": "New customer"})
