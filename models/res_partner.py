@@ -1098,7 +1098,7 @@ class ResPartner(models.Model):
         stamped = Line
         for level_id, line_ids in by_level.items():
             lines = Line.browse(line_ids)
-            lines.write({"followup_level_id": level_id, "followup_date": today})
+            lines._followup_stamp(level_id, today)
             stamped |= lines
         self.followup_next_action_date = self._followup_compute_next_date(
             rows, by_level

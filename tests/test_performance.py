@@ -1,0 +1,161 @@
+# Copyright 2026 Payment Follow-ups contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.tests import tagged
+
+from .common import FollowupCommon
+
+
+@tagged("post_install", "-at_install")
+class TestFollowupPerformance(FollowupCommon):
+    """The status is computed for all partners at once: its cost in queries does not
+    grow with the number of partners (a per-partner loop would cost one or more
+    queries per partner). See benchmarks/ for the timings on large databases."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.partners = cls.env["res.partner"].create(
+            [
+                {"name": f"Perf customer {index:03d}", "email": f"p{index}@example.com"}
+                for index in range(200)
+            ]
+        )
+
+    def post_receivables(self, partners, due="2026-01-10"):
+        """One journal entry with a receivable line per partner (fast: one move)."""
+        data = self.company_data
+        move = self.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "journal_id": data["default_journal_misc"].id,
+                "date": "2026-01-01",
+                "line_ids": [
+                    Command.create(
+                        {
+                            "account_id": data["default_account_receivable"].id,
+                            "partner_id": partner.id,
+                            "debit": 100.0 + index,
+                            "date_maturity": due,
+                        }
+                    )
+                    for index, partner in enumerate(partners)
+                ]
+                + [
+                    Command.create(
+                        {
+                            "account_id": data["default_account_revenue"].id,
+                            "credit": sum(100.0 + i for i in range(len(partners))),
+                        }
+                    )
+                ],
+            }
+        )
+        move.action_post()
+        return move
+
+    def count_queries(self, function):
+        """Queries of ``function``, from the same cold caches every time (writing
+        moves clears some registry caches: both runs must start equal)."""
+        self.env.registry.clear_cache()
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        result = function()
+        return self.cr.sql_log_count - before, result
+
+    def read_status(self, partners):
+        return [
+            (
+                partner.followup_status,
+                partner.followup_level_id.id,
+                partner.followup_total_due,
+                partner.followup_total_overdue,
+            )
+            for partner in partners
+        ]
+
+    @freeze_time("2026-03-01")
+    def test_status_queries_do_not_grow_with_partners(self):
+        self.post_receivables(self.partners)
+        # the level reached by 50 days overdue has been done for half of them
+        done = self.partners[::2]
+        self.env["account.move.line"].search(
+            [("partner_id", "in", done.ids), ("debit", ">", 0)]
+        )._followup_stamp(self.level(35).id, self.env.company._followup_today())
+        few = self.partners[:10]
+        self.read_status(self.partners)  # warm the registry caches
+        few_queries, few_values = self.count_queries(lambda: self.read_status(few))
+        all_queries, all_values = self.count_queries(
+            lambda: self.read_status(self.partners)
+        )
+        self.assertLessEqual(
+            abs(all_queries - few_queries),
+            2,
+            f"status of 10 partners: {few_queries} queries, of 200: {all_queries}",
+        )
+        # and the values are the ones of each partner, not of the first one
+        self.assertEqual(all_values[:10], few_values)
+        self.assertEqual(len(all_values), 200)
+        self.assertEqual(
+            all_values[0],
+            ("with_overdue_invoices", False, 100.0, 100.0),
+            "level 35 done: nothing more to do for 50 days overdue",
+        )
+        self.assertEqual(
+            all_values[199],
+            ("in_need_of_action", self.level(35).id, 299.0, 299.0),
+        )
+
+    @freeze_time("2026-03-01")
+    def test_followup_list_queries_do_not_grow_with_partners(self):
+        """The Follow-up Reports list (default filter, 80 rows, count) costs the same
+        with 10 customers to follow up as with 200."""
+        action = self.env.ref("account_payment_followup.action_res_partner_followup")
+        # force_search_count: count in both runs, as the list does past one page
+        Partner = self.env["res.partner"].with_context(
+            followup_open_next=True, force_search_count=True
+        )
+        domain = [
+            ("parent_id", "=", False),
+            ("followup_status", "=", "in_need_of_action"),
+        ]
+        self.assertIn("search_default_filter_in_need_of_action", action.context)
+        spec = {
+            "name": {},
+            "trust": {},
+            "followup_level_id": {"fields": {"display_name": {}}},
+            "followup_next_action_date": {},
+            "followup_reminder_type": {},
+            "followup_total_due": {},
+            "followup_total_overdue": {},
+            "followup_responsible_id": {"fields": {"display_name": {}}},
+            "followup_status": {},
+        }
+
+        def load():
+            return Partner.web_search_read(
+                domain, spec, offset=0, limit=80, count_limit=10001
+            )
+
+        self.post_receivables(self.partners[:10])
+        load()
+        few_queries, few = self.count_queries(load)
+        self.post_receivables(self.partners[10:])
+        load()
+        all_queries, result = self.count_queries(load)
+        self.assertEqual(few["length"], 10)
+        self.assertEqual(result["length"], 200)
+        self.assertEqual(len(result["records"]), 80)
+        self.assertTrue(
+            all(
+                row["followup_status"] == "in_need_of_action"
+                for row in result["records"]
+            )
+        )
+        self.assertLessEqual(
+            abs(all_queries - few_queries),
+            2,
+            f"list with 10 rows: {few_queries} queries, with 80 of 200: {all_queries}",
+        )
