@@ -13,4 +13,6 @@ from . import test_followup_query_count
 from . import test_reliability_duplicates
 from . import test_reliability_concurrency
 from . import test_security_access
+from . import test_security_multicompany
+from . import test_reliability_isolation
 from . import test_performance
