@@ -1484,4 +1484,40 @@ class ResPartner(models.Model):
             summary = env_partners._followup_execute()
             for key in totals:
                 totals[key] += len(summary[key])
+            summary["letters"]._followup_attach_letters()
         return totals
+
+    def _followup_attach_letters(self):
+        """Nobody downloads the letters of the daily run: render each partner's
+        letter and attach it to a note in its chatter, where the credit controller
+        finds it to print (or from the statement's Print letter)."""
+        report = self.env.ref("account_payment_followup.action_report_followup_letter")
+        for partner in self:
+            try:
+                with self.env.cr.savepoint():
+                    pdf, _fmt = self.env["ir.actions.report"]._render_qweb_pdf(
+                        report, partner.ids
+                    )
+                    partner.message_post(
+                        body=Markup("<p>%s</p>")
+                        % self.env._("Follow-up letter to print."),
+                        attachments=[
+                            (
+                                self.env._(
+                                    "Payment reminder - %(partner)s.pdf",
+                                    partner=partner.name,
+                                ),
+                                pdf,
+                            )
+                        ],
+                        message_type="comment",
+                        subtype_xmlid="mail.mt_note",
+                    )
+            except Exception as error:  # noqa: BLE001 - one letter never stops a run
+                _logger.exception("Follow-up letter of partner %s failed", partner.id)
+                partner._followup_report_failure(
+                    self.env._(
+                        "The letter could not be printed: %(error)s",
+                        error=str(error) or repr(error),
+                    )
+                )

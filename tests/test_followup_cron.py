@@ -216,3 +216,36 @@ class TestFollowupCron(FollowupCommon):
             totals, calls = self.run_cron()
         self.assertEqual(totals["processed"], 2)
         self.assertEqual(calls, [(2, 0)])
+
+    def test_cron_attaches_the_letters_to_print(self):
+        """The first reminder (email + letter) run by the cron leaves the letter as a
+        PDF in the customer's chatter, ready to print; an email-only level does not."""
+        with freeze_time("2026-01-01"):
+            self.make_invoice(self.late, due="2026-01-20")
+            self.make_invoice(self.customer2, due="2026-01-30")
+        with freeze_time("2026-01-21"):
+            self.run_cron()
+        notes = self.env["mail.message"].search(
+            [
+                ("model", "=", "res.partner"),
+                ("res_id", "=", self.late.id),
+                ("attachment_ids", "!=", False),
+            ]
+        )
+        self.assertEqual(len(notes), 1)
+        self.assertIn("letter to print", notes.body)
+        attachment = notes.attachment_ids
+        self.assertEqual(len(attachment), 1)
+        self.assertTrue(attachment.name.endswith(".pdf"))
+        self.assertIn("Late customer", attachment.name)
+        self.assertTrue(attachment.raw)
+        # customer2 only reached the email level (-3 days): no letter
+        self.assertFalse(
+            self.env["mail.message"].search_count(
+                [
+                    ("model", "=", "res.partner"),
+                    ("res_id", "=", self.customer2.id),
+                    ("attachment_ids", "!=", False),
+                ]
+            )
+        )
