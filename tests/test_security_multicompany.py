@@ -103,7 +103,7 @@ class TestSecurityMultiCompany(FollowupCommon):
             with self.assertRaises(AccessError):
                 self.customer.with_user(self.user_a).with_context(
                     allowed_company_ids=self.company_b.ids
-                ).followup_status
+                ).read(["followup_status"])
 
     def test_cron_runs_each_company_with_its_plan_and_sender(self):
         # B's first reminder: its own template
