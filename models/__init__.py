@@ -5,3 +5,4 @@ from . import account_move
 from . import res_partner
 from . import res_config_settings
 from . import ir_actions_report
+from . import ir_module_module

@@ -1,11 +1,16 @@
 # Copyright 2026 Payment Follow-ups contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
 from datetime import datetime
 
 import pytz
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.tools import SQL
+
+# The texts of a level that the default plan writes, translated into every language.
+FOLLOWUP_DEFAULT_TRANSLATED_FIELDS = ("name", "description", "activity_summary")
 
 
 class ResCompany(models.Model):
@@ -140,6 +145,77 @@ class ResCompany(models.Model):
         for company in self:
             if company.id in companies_with_plan:
                 continue
-            for vals in company._followup_default_levels_values():
+            # the texts in English (the source of every translation), whatever the
+            # language of the user who installs or creates the company
+            english = company.with_context(lang="en_US")
+            for vals in english._followup_default_levels_values():
                 vals_list.append(dict(vals, company_id=company.id))
-        return Level.create(vals_list)
+        levels = Level.with_context(lang="en_US").create(vals_list)
+        langs = [code for code, _name in self.env["res.lang"].get_installed()]
+        self._followup_translate_default_levels(levels, langs)
+        return levels.with_env(Level.env)
+
+    def _followup_default_levels_translations(self, lang):
+        """``{field: {English text: translation}}`` for the texts of the default
+        plan, from the addon's code translations (i18n/<lang>.po), each translation
+        as ``update_field_translations`` takes it: the text, or for an Html field
+        ``{English term: translated term}``."""
+        self.ensure_one()
+        Level = self.env["account.followup.level"]
+        english = self.with_context(lang="en_US")._followup_default_levels_values()
+        translated = self.with_context(lang=lang)._followup_default_levels_values()
+        translations = defaultdict(dict)
+        for vals_en, vals_lang in zip(english, translated, strict=True):
+            for fname in FOLLOWUP_DEFAULT_TRANSLATED_FIELDS:
+                if vals_en.get(fname) and vals_lang.get(fname) != vals_en[fname]:
+                    # compared as stored: an Html text comes back sanitized
+                    field = Level._fields[fname]
+                    source = field.convert_to_cache(vals_en[fname], Level)
+                    value = field.convert_to_cache(vals_lang[fname], Level)
+                    if callable(field.translate):
+                        # an Html field is translated term by term (paragraphs)
+                        terms_en = field.get_trans_terms(source)
+                        terms_lang = field.get_trans_terms(value)
+                        if len(terms_en) != len(terms_lang):
+                            continue
+                        value = dict(zip(terms_en, terms_lang, strict=True))
+                    else:
+                        value = str(value)
+                    translations[fname][str(source)] = value
+        return translations
+
+    @api.model
+    def _followup_translate_default_levels(self, levels, langs, overwrite=False):
+        """Give the texts of the default plan their translation in each of ``langs``.
+
+        The default levels are created in code (one plan per company), so the .po
+        files cannot reach them by xml id: this runs when the plan is created and
+        whenever a language is loaded (``ir.module.module._load_module_terms``).
+        Only a text still as the default plan wrote it in English is translated; a
+        text the user changed is theirs, and so is a translation already there,
+        unless ``overwrite`` (Odoo's "overwrite existing translations").
+        """
+        langs = [lang for lang in langs if lang != "en_US"]
+        if not levels or not langs:
+            return
+        fnames = FOLLOWUP_DEFAULT_TRANSLATED_FIELDS
+        levels.flush_recordset(list(fnames))
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT id, %s FROM account_followup_level WHERE id IN %s",
+                SQL(", ").join(SQL.identifier(fname) for fname in fnames),
+                tuple(levels.ids),
+            )
+        )
+        for lang in langs:
+            # the default plan's texts do not depend on the company
+            translations = levels[:1].company_id._followup_default_levels_translations(
+                lang
+            )
+            for level_id, *stored_values in rows:
+                level = levels.browse(level_id)
+                for fname, stored in zip(fnames, stored_values, strict=True):
+                    stored = stored or {}
+                    value = translations[fname].get(stored.get("en_US"))
+                    if value and (overwrite or lang not in stored):
+                        level.update_field_translations(fname, {lang: value})
