@@ -1382,6 +1382,9 @@ class ResPartner(models.Model):
         partners = self.with_company(company).search(
             [("followup_status", "=", "in_need_of_action")], order="id"
         )
+        # the figures are not stored: drop what an earlier run of the same
+        # transaction left in the cache before reading the level
+        partners.invalidate_recordset(FOLLOWUP_COMPUTED_FIELDS)
         return partners.filtered(
             lambda p: p._followup_get_reminder_type() == "automatic"
             and p.followup_level_id.auto_execute

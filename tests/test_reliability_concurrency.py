@@ -166,6 +166,7 @@ class TestReliabilityConcurrency(TransactionCase):
                         ("model", "=", "res.partner"),
                         ("res_id", "=", partner_id),
                         ("message_type", "=", "comment"),
+                        ("subtype_id.internal", "=", False),
                     ]
                 )
                 mails = env["mail.mail"].search_count(

@@ -28,6 +28,7 @@ class ReliabilityMixin:
                 ("model", "=", "res.partner"),
                 ("res_id", "=", partner.id),
                 ("message_type", "=", "comment"),
+                ("subtype_id.internal", "=", False),
             ]
         )
 

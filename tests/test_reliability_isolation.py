@@ -30,6 +30,7 @@ class TestReliabilityIsolation(FollowupCommon):
                 ("model", "=", "res.partner"),
                 ("res_id", "=", partner.id),
                 ("message_type", "=", "comment"),
+                ("subtype_id.internal", "=", False),
             ]
         )
 

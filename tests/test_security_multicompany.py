@@ -120,6 +120,7 @@ class TestSecurityMultiCompany(FollowupCommon):
                 ("model", "=", "res.partner"),
                 ("res_id", "=", self.customer.id),
                 ("message_type", "=", "comment"),
+                ("subtype_id.internal", "=", False),
             ]
         )
         self.assertEqual(len(messages), 2)
