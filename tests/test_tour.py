@@ -60,3 +60,37 @@ class TestFollowupTour(FollowupCommon, HttpCase):
         self.assertEqual(customer.trust, "bad")
         self.assertEqual(customer.followup_reminder_type, "manual")
         self.assertEqual(customer.followup_next_action_date, today + timedelta(days=7))
+
+    def test_batch_tour(self):
+        today = self.company._followup_today()
+        customer = self.env["res.partner"].create(
+            {
+                "name": "Batch Customer",
+                "email": "batch@example.com",
+                "street": "5 Batch Street",
+                "city": "Leuven",
+            }
+        )
+        no_email = self.env["res.partner"].create(
+            {"name": "Batch No Email", "street": "6 Batch Street", "city": "Leuven"}
+        )
+        for partner in customer | no_email:
+            self.make_invoice(
+                partner,
+                invoice_date=today - timedelta(days=30),
+                due=today - timedelta(days=5),
+            )
+        self.env.user.company_id = self.company
+        self.env.user.company_ids |= self.company
+
+        self.start_tour(
+            "/odoo/action-account_payment_followup.action_res_partner_followup",
+            "account_payment_followup_batch_tour",
+            login=self.env.user.login,
+        )
+
+        customer.invalidate_recordset()
+        no_email.invalidate_recordset()
+        self.assertNotEqual(customer.followup_status, "in_need_of_action")
+        self.assertEqual(no_email.followup_status, "in_need_of_action")
+        self.assertIn("Follow-up failed", no_email.activity_ids.mapped("summary"))
