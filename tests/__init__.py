@@ -15,6 +15,7 @@ from . import test_reliability_concurrency
 from . import test_security_access
 from . import test_security_multicompany
 from . import test_reliability_isolation
+from . import test_reliability_dates_input
 from . import test_performance
 from . import test_i18n
 from . import test_i18n_files
