@@ -59,6 +59,33 @@ else
     say "not a Debian-based system: make sure wkhtmltopdf, chromium and libpq headers are installed"
 fi
 
+# Chinese letters: for text its page font lacks, wkhtmltopdf takes the first CJK font that
+# fontconfig offers, which is the Japanese cut of Noto CJK (Japanese glyph shapes). Offer
+# the Simplified Chinese cut first, after the Latin fonts; Japanese, Korean and
+# Traditional Chinese text tagged with its language keep their own cut.
+FC_CJK=/etc/fonts/conf.d/69-account-payment-followup-cjk.conf
+if [ -d /etc/fonts/conf.d ] && [ ! -f "$FC_CJK" ]; then
+    if [ "$(id -u)" = 0 ] || [ -n "$SUDO" ]; then
+        say "preferring Simplified Chinese glyphs in PDF letters ($FC_CJK)"
+        $SUDO tee "$FC_CJK" >/dev/null <<'XML'
+<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig>
+  <match target="pattern">
+    <test name="family"><string>sans-serif</string></test>
+    <edit name="family" mode="append"><string>Noto Sans CJK SC</string></edit>
+  </match>
+  <match target="pattern">
+    <test name="family"><string>serif</string></test>
+    <edit name="family" mode="append"><string>Noto Serif CJK SC</string></edit>
+  </match>
+</fontconfig>
+XML
+    else
+        say "no root nor sudo: Chinese letters may use Japanese glyph shapes (see $FC_CJK in scripts/setup.sh)"
+    fi
+fi
+
 # --- 2. Odoo source -----------------------------------------------------------------------
 if [ ! -f "$ODOO_SRC/odoo/release.py" ]; then
     say "no Odoo source in $ODOO_SRC: cloning Odoo 18.0 (shallow) from $ODOO_GIT"
