@@ -23,6 +23,11 @@ company.write(
     }
 )
 company.partner_id.tz = "Europe/Brussels"
+# a Belgian company counts in euros (possible as long as nothing is posted)
+euro = env.ref("base.EUR")
+if company.currency_id != euro and not env["account.move.line"].search_count([]):
+    euro.active = True
+    company.currency_id = euro
 if not company.partner_id.bank_ids:
     env["res.partner.bank"].create(
         {"acc_number": "BE71 0961 2345 6769", "partner_id": company.partner_id.id}
