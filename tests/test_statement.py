@@ -221,7 +221,9 @@ class TestStatement(FollowupCommon):
         )
         lines_arch = etree.fromstring(lines.arch)
         self.assertEqual(lines_arch.get("editable"), "bottom")
-        self.assertIn("followup_overdue", lines_arch.get("decoration-danger"))
+        invoice_cell = lines_arch.find(".//field[@name='move_id']")
+        self.assertIn("followup_overdue", invoice_cell.get("decoration-danger"))
+        self.assertIn("followup_excluded", invoice_cell.get("decoration-muted"))
         self.assertEqual(
             lines_arch.find(".//field[@name='followup_excluded']").get("widget"),
             "boolean_toggle",

@@ -30,7 +30,7 @@ registry.category("web_tour.tours").add("account_payment_followup_statement_tour
         },
         {
             content: "The statement shows the open invoices, overdue in red",
-            trigger: `.o_followup_statement_form ${LINES} .o_data_row.text-danger`,
+            trigger: `.o_followup_statement_form ${LINES} .o_data_row td[name=move_id].text-danger`,
         },
         {
             content: "Open the trust dot",
