@@ -4,6 +4,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
@@ -301,6 +302,19 @@ class TestFollowupExecution(FollowupCommon):
         self.snooze("date", when=date(2026, 2, 20))
         self.assertEqual(self.customer.followup_next_action_date, date(2026, 2, 20))
         self.assertIn("Next follow-up on", self.notes(self.customer)[:1].body)
+
+    @freeze_time("2026-02-04")
+    def test_snooze_created_from_code_defaults_to_one_week(self):
+        """The Reminder wizard created by a server action or RPC without a date
+        proposes one week, manual, like the form does."""
+        self.make_invoice()
+        wizard = self.env["account.followup.snooze"].create(
+            {"partner_ids": [Command.set(self.customer.ids)]}
+        )
+        self.assertEqual(wizard.date, date(2026, 2, 11))
+        wizard.action_apply()
+        self.assertEqual(self.customer.followup_next_action_date, date(2026, 2, 11))
+        self.assertEqual(self.customer.followup_reminder_type, "manual")
 
     @freeze_time("2026-02-04")
     def test_snooze_date_in_the_past_refused(self):

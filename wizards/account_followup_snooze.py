@@ -39,6 +39,7 @@ class AccountFollowupSnooze(models.TransientModel):
         string="Next follow-up",
         compute="_compute_date",
         store=True,
+        precompute=True,
         readonly=False,
         required=True,
     )
