@@ -5,15 +5,16 @@
 #   - a throw-away database gets the addon installed (no demo data), then Odoo exports
 #     every term of the addon (fields, selections, views, QWeb, mail/SMS templates,
 #     `self.env._(...)` in Python, `_t(...)` in JavaScript) as a template;
-#   - each .po keeps the translations of the terms still in the template, gets the new
-#     terms with an empty translation, and keeps the terms gone from the code as
-#     obsolete entries (`#~`): no translation is ever lost, and a term that comes back
-#     gets its translation back;
+#   - each .po keeps the translations of the terms still in the template (also of a
+#     template term that was only re-indented), gets the new terms with an empty
+#     translation, and keeps the terms gone from the code as obsolete entries (`#~`):
+#     no translation is ever lost, and a term that comes back gets its translation back;
 #   - the languages to maintain are those of the existing .po files plus $I18N_LANGS.
 #
 #   make i18n                           (or: bash scripts/i18n.sh)
 #   I18N_DB=my_db bash scripts/i18n.sh  (the database to create, then drop)
 #   I18N_KEEP_DB=1 ...                  (keep the database afterwards)
+#   bash scripts/i18n.sh --merge-only   (merge the current .pot again, no export)
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 VENV=${VENV:-$HERE/.venv}
@@ -26,32 +27,34 @@ POT="$HERE/i18n/$MODULE.pot"
 say() { printf '\033[1;34m[i18n]\033[0m %s\n' "$*"; }
 
 mkdir -p "$HERE/i18n"
-say "fresh database $DB with $MODULE"
-dropdb --if-exists "$DB"
-rm -rf "$VENV/data/filestore/$DB"
-cleanup() {
-    if [ -z "${I18N_KEEP_DB:-}" ]; then
-        dropdb --if-exists "$DB" || true
-        rm -rf "$VENV/data/filestore/$DB"
-    fi
-}
-trap cleanup EXIT
-"${ODOO[@]}" -d "$DB" -i "$MODULE" --without-demo=all --stop-after-init --log-level=warn
+if [ "${1:-}" != "--merge-only" ]; then
+    say "fresh database $DB with $MODULE"
+    dropdb --if-exists "$DB"
+    rm -rf "$VENV/data/filestore/$DB"
+    cleanup() {
+        if [ -z "${I18N_KEEP_DB:-}" ]; then
+            dropdb --if-exists "$DB" || true
+            rm -rf "$VENV/data/filestore/$DB"
+        fi
+    }
+    trap cleanup EXIT
+    "${ODOO[@]}" -d "$DB" -i "$MODULE" --without-demo=all --stop-after-init --log-level=warn
 
-say "exporting $POT"
-# Odoo scans every file under the addons path for `_()` calls, following symlinks: the
-# checkout holds the virtualenv (whose site-packages would be read as the addon's code,
-# and whose addons/ folder links back to the checkout, endlessly). Export from a clean
-# copy of what the addon ships instead.
-work=$(mktemp -d)
-trap 'rm -rf "$work"; cleanup' EXIT
-tar -C "$HERE" -c --exclude=./.venv --exclude=./.git --exclude=./benchmarks \
-    --exclude=./scripts --exclude=./tests --exclude=./docs --exclude=__pycache__ . \
-    | { mkdir -p "$work/addons/$MODULE" && tar -C "$work/addons/$MODULE" -x; }
-odoo_addons=$(sed -n 's/^addons_path *= *//p' "$VENV/odoo.conf" | cut -d, -f2-)
-"${ODOO[@]}" -d "$DB" --addons-path="$work/addons,$odoo_addons" --modules="$MODULE" \
-    --i18n-export="$work/$MODULE.pot" --log-level=warn
-mv "$work/$MODULE.pot" "$POT"
+    say "exporting $POT"
+    # Odoo scans every file under the addons path for `_()` calls, following symlinks: the
+    # checkout holds the virtualenv (whose site-packages would be read as the addon's code,
+    # and whose addons/ folder links back to the checkout, endlessly). Export from a clean
+    # copy of what the addon ships instead.
+    work=$(mktemp -d)
+    trap 'rm -rf "$work"; cleanup' EXIT
+    tar -C "$HERE" -c --exclude=./.venv --exclude=./.git --exclude=./benchmarks \
+        --exclude=./scripts --exclude=./tests --exclude=./docs --exclude=__pycache__ . \
+        | { mkdir -p "$work/addons/$MODULE" && tar -C "$work/addons/$MODULE" -x; }
+    odoo_addons=$(sed -n 's/^addons_path *= *//p' "$VENV/odoo.conf" | cut -d, -f2-)
+    "${ODOO[@]}" -d "$DB" --addons-path="$work/addons,$odoo_addons" --modules="$MODULE" \
+        --i18n-export="$work/$MODULE.pot" --log-level=warn
+    mv "$work/$MODULE.pot" "$POT"
+fi
 
 say "merging into i18n/*.po"
 "$VENV/bin/python" - "$POT" $LANGS <<'PY'
@@ -60,6 +63,11 @@ import sys
 from datetime import datetime, timezone
 
 import polib
+
+
+def squash(text):
+    """The text with its runs of whitespace as one space: what HTML shows."""
+    return " ".join(text.split())
 
 pot_path, *wanted = sys.argv[1:]
 folder = os.path.dirname(pot_path)
@@ -76,6 +84,8 @@ for lang in langs:
     for entry in sorted(old, key=lambda e: not e.obsolete):
         if entry.msgstr:
             known[(entry.msgctxt, entry.msgid)] = entry.msgstr
+            # a term of a template that was only re-indented is the same text
+            known.setdefault((entry.msgctxt, squash(entry.msgid)), entry.msgstr)
     new = polib.POFile(wrapwidth=78)
     new.header = pot.header
     new.metadata = dict(pot.metadata)
@@ -89,6 +99,7 @@ for lang in langs:
         }
     )
     in_pot = set()
+    in_pot_squashed = {(ref.msgctxt, squash(ref.msgid)) for ref in pot}
     missing = 0
     for ref in pot:
         key = (ref.msgctxt, ref.msgid)
@@ -96,7 +107,7 @@ for lang in langs:
         entry = polib.POEntry(
             msgid=ref.msgid,
             msgctxt=ref.msgctxt,
-            msgstr=known.get(key, ""),
+            msgstr=known.get(key) or known.get((ref.msgctxt, squash(ref.msgid)), ""),
             comment=ref.comment,
             tcomment=ref.tcomment,
             occurrences=ref.occurrences,
@@ -107,7 +118,8 @@ for lang in langs:
     obsolete = 0
     for entry in old:
         key = (entry.msgctxt, entry.msgid)
-        if key not in in_pot and entry.msgstr:
+        carried = (entry.msgctxt, squash(entry.msgid)) in in_pot_squashed
+        if key not in in_pot and entry.msgstr and not carried:
             entry.obsolete = True
             entry.occurrences = []
             new.append(entry)
