@@ -4,6 +4,7 @@
 import {Component} from "@odoo/owl";
 import {Dropdown} from "@web/core/dropdown/dropdown";
 import {DropdownItem} from "@web/core/dropdown/dropdown_item";
+import {_t} from "@web/core/l10n/translation";
 import {registry} from "@web/core/registry";
 import {standardFieldProps} from "@web/views/fields/standard_field_props";
 
@@ -34,7 +35,7 @@ export class FollowupTrustField extends Component {
 
 registry.category("fields").add("followup_trust", {
     component: FollowupTrustField,
-    displayName: "Trust dot",
+    displayName: _t("Trust dot"),
     supportedTypes: ["selection"],
     listViewWidth: 20,
 });
