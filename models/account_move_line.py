@@ -53,6 +53,37 @@ class AccountMoveLine(models.Model):
         groups="account.group_account_invoice,account.group_account_readonly",
     )
 
+    def init(self):
+        """Index the open items that follow-ups count, with the columns they read.
+
+        Account's ``account_move_line__unreconciled_index`` holds every unreconciled
+        posted line, income and tax lines included (they are never reconciled): on a
+        large database PostgreSQL rightly prefers reading all the receivable lines,
+        reconciled or not, from the table. This index holds only the lines that
+        still have a residual (receivable, payable and liquidity lines not yet
+        matched) and carries every column of ``res.partner._followup_lines_query``,
+        whose WHERE clause implies its predicate: the status of all customers is an
+        index-only scan of their open items instead of a visit of the table pages
+        they are scattered over.
+        """
+        res = super().init()
+        self.env.cr.execute(
+            SQL(
+                """
+                CREATE INDEX IF NOT EXISTS account_move_line_followup_open_idx
+                    ON account_move_line (account_id, partner_id)
+                    INCLUDE (company_id, amount_residual, followup_excluded,
+                             followup_expected_date, date_maturity, date, move_id,
+                             followup_level_id)
+                 WHERE (reconciled IS NULL OR reconciled = false
+                        OR reconciled IS NOT true)
+                   AND parent_state = 'posted'
+                   AND amount_residual != 0
+                """
+            )
+        )
+        return res
+
     @api.depends(
         "followup_expected_date", "date_maturity", "move_id.invoice_date", "date"
     )

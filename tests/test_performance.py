@@ -61,6 +61,9 @@ class TestFollowupPerformance(FollowupCommon):
         moves clears some registry caches: both runs must start equal)."""
         self.env.registry.clear_cache()
         self.env.invalidate_all()
+        # what a new request starts from (the status search keeps its result in
+        # the cursor's cache, see _followup_status_partner_ids)
+        self.cr.cache.clear()
         before = self.cr.sql_log_count
         result = function()
         return self.cr.sql_log_count - before, result
@@ -158,4 +161,43 @@ class TestFollowupPerformance(FollowupCommon):
             abs(all_queries - few_queries),
             2,
             f"list with 10 rows: {few_queries} queries, with 80 of 200: {all_queries}",
+        )
+
+    @freeze_time("2026-03-01")
+    def test_list_search_reuses_the_status_until_something_changes(self):
+        """A list searches its domain twice (the page, the count): the second search
+        reuses the status of the first, but never once something it depends on
+        changed in the transaction."""
+        partners = self.partners[:3]
+        self.post_receivables(partners)
+        Partner = self.env["res.partner"]
+        domain = [
+            ("followup_status", "=", "in_need_of_action"),
+            ("id", "in", partners.ids),
+        ]
+        self.assertEqual(Partner.search(domain), partners)
+        before = self.cr.sql_log_count
+        self.assertEqual(Partner.search_count(domain), 3)
+        reused_queries = self.cr.sql_log_count - before
+        self.cr.cache.clear()
+        before = self.cr.sql_log_count
+        self.assertEqual(Partner.search_count(domain), 3)
+        full_queries = self.cr.sql_log_count - before
+        self.assertLess(reused_queries, full_queries)
+        # changes made in the transaction are seen at once: a later next date, a
+        # payment of the whole amount
+        partners[0].followup_next_action_date = "2026-03-15"
+        self.assertEqual(Partner.search(domain), partners[1:])
+        self.env["account.move.line"].search(
+            [("partner_id", "=", partners[1].id), ("debit", ">", 0)]
+        ).followup_excluded = True
+        self.assertEqual(Partner.search(domain), partners[2:])
+        self.assertEqual(
+            Partner.search(
+                [
+                    ("followup_status", "=", "no_action_needed"),
+                    ("id", "in", partners.ids),
+                ]
+            ),
+            partners[1],
         )
