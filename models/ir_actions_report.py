@@ -22,9 +22,10 @@ _several_documents_per_call = None
 def _wkhtmltopdf_prints_several_documents():
     """Whether wkhtmltopdf accepts several HTML documents in one call.
 
-    Builds "with patched qt" do; the unpatched builds of Linux distributions exit with
-    an error as soon as they are given two documents (Odoo then fails to print any
-    batch), so letters go one per call there.
+    Builds "with patched qt" do. The unpatched builds of Linux distributions print
+    only one document per call (as documented by wkhtmltopdf: several documents,
+    headers and footers need the patched Qt) and exit with an error when given two,
+    so Odoo cannot print a batch of documents with them.
     """
     global _several_documents_per_call
     if _several_documents_per_call is None:
@@ -40,8 +41,8 @@ def _wkhtmltopdf_prints_several_documents():
         _several_documents_per_call = b"patched qt" in out
         if not _several_documents_per_call:
             _logger.info(
-                "wkhtmltopdf is not built with patched Qt: follow-up letters are "
-                "printed one per call"
+                "wkhtmltopdf is not built with patched Qt: each batch of follow-up "
+                "letters is printed as one document"
             )
     return _several_documents_per_call
 
@@ -50,22 +51,29 @@ class IrActionsReport(models.Model):
     _inherit = "ir.actions.report"
 
     def _render_qweb_pdf_prepare_streams(self, report_ref, data, res_ids=None):
-        """Print follow-up letters in batches of ``LETTERS_PER_CALL`` documents per
-        wkhtmltopdf call (Odoo gives it every document at once), merged into the one
-        PDF the user downloads."""
+        """Print follow-up letters in batches of ``LETTERS_PER_CALL`` per wkhtmltopdf
+        call (Odoo gives it every document at once), merged into the one PDF the
+        user downloads.
+
+        With a wkhtmltopdf built with patched Qt, a batch is ten documents, as Odoo
+        prints them. Without it (one document per call), the letters of a batch are
+        rendered as the pages of one document: one call per ten letters instead of
+        one per letter, whose start-up and loading of the report assets cost more
+        than printing a page.
+        """
         if not res_ids or len(res_ids) < 2:
             return super()._render_qweb_pdf_prepare_streams(report_ref, data, res_ids)
         report = self._get_report(report_ref)
         if report.report_name != FOLLOWUP_LETTER_REPORT:
             return super()._render_qweb_pdf_prepare_streams(report_ref, data, res_ids)
-        size = LETTERS_PER_CALL if _wkhtmltopdf_prints_several_documents() else 1
-        if len(res_ids) <= size:
-            return super()._render_qweb_pdf_prepare_streams(report_ref, data, res_ids)
+        printer = self
+        if not _wkhtmltopdf_prints_several_documents():
+            printer = self.with_context(followup_letters_one_document=True)
         streams = OrderedDict()
-        for chunk in split_every(size, res_ids, list):
-            chunk_streams = super()._render_qweb_pdf_prepare_streams(
-                report_ref, dict(data or {}), chunk
-            )
+        for chunk in split_every(LETTERS_PER_CALL, res_ids, list):
+            chunk_streams = super(
+                IrActionsReport, printer
+            )._render_qweb_pdf_prepare_streams(report_ref, dict(data or {}), chunk)
             for res_id, stream in chunk_streams.items():
                 # a batch that could not be split per letter comes back under the
                 # key False: keep it, in its place, under its first letter

@@ -3,6 +3,8 @@
 from odoo import api, models
 from odoo.exceptions import AccessError
 
+from ..models.ir_actions_report import _wkhtmltopdf_prints_several_documents
+
 
 class ReportFollowupLetter(models.AbstractModel):
     """Values of the follow-up letter: one statement per customer, each in the
@@ -10,6 +12,20 @@ class ReportFollowupLetter(models.AbstractModel):
 
     _name = "report.account_payment_followup.report_followup_letter"
     _description = "Payment follow-up letter"
+
+    @api.model
+    def _letterhead_in_page(self):
+        """Whether the letterhead is printed in the page of each letter rather than
+        in the header and footer of ``web.external_layout``.
+
+        Odoo gives wkhtmltopdf that header and footer as documents of their own
+        (``--header-html``, ``--footer-html``), which only builds with patched Qt
+        print: the same builds that print several documents per call. The builds of
+        Linux distributions ignore them, and the letter would reach the customer
+        without the company's name, address and legal details. The build is read
+        once per server process.
+        """
+        return not _wkhtmltopdf_prints_several_documents()
 
     @api.model
     def _get_report_values(self, docids, data=None):
@@ -33,4 +49,7 @@ class ReportFollowupLetter(models.AbstractModel):
             "doc_model": "res.partner",
             "docs": partners,
             "statements": statements,
+            "letterhead_in_page": self._letterhead_in_page(),
+            # the letters as the pages of one HTML document (see ir.actions.report)
+            "one_document": bool(self.env.context.get("followup_letters_one_document")),
         }

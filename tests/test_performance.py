@@ -1,11 +1,17 @@
 # Copyright 2026 Payment Follow-ups contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import io
+from unittest.mock import patch
+
 from freezegun import freeze_time
 
 from odoo import Command
 from odoo.tests import tagged
+from odoo.tools.pdf import PdfFileWriter
 
 from .common import FollowupCommon
+
+LETTERS_MODULE = "odoo.addons.account_payment_followup.models.ir_actions_report"
 
 
 @tagged("post_install", "-at_install")
@@ -201,3 +207,44 @@ class TestFollowupPerformance(FollowupCommon):
             ),
             partners[1],
         )
+
+    def print_letters(self, partners, patched_qt):
+        """Print the letters of ``partners`` as the download does; return, per
+        wkhtmltopdf call, the customers named in each HTML document it got."""
+        calls = []
+
+        def run_wkhtmltopdf(report, bodies, *args, **kwargs):
+            calls.append(
+                [[p.name for p in partners if p.name in body] for body in bodies]
+            )
+            writer = PdfFileWriter()
+            writer.addBlankPage(595, 842)
+            stream = io.BytesIO()
+            writer.write(stream)
+            return stream.getvalue()
+
+        Report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
+        with (
+            patch(f"{LETTERS_MODULE}._several_documents_per_call", patched_qt),
+            patch.object(type(Report), "_run_wkhtmltopdf", run_wkhtmltopdf),
+        ):
+            pdf, _fmt = Report._render_qweb_pdf(
+                "account_payment_followup.action_report_followup_letter", partners.ids
+            )
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        return calls
+
+    @freeze_time("2026-03-01")
+    def test_letters_are_printed_ten_per_wkhtmltopdf_call(self):
+        """Starting wkhtmltopdf costs more than printing a letter: letters go ten
+        per call, as ten documents (wkhtmltopdf with patched Qt) or as the pages of
+        one document (the distributions' builds print one document per call)."""
+        partners = self.partners[:12]
+        self.post_receivables(partners)
+        names = partners.mapped("name")
+        calls = self.print_letters(partners, patched_qt=True)
+        self.assertEqual(
+            calls, [[[name] for name in names[:10]], [[name] for name in names[10:]]]
+        )
+        calls = self.print_letters(partners, patched_qt=False)
+        self.assertEqual(calls, [[names[:10]], [names[10:]]])
