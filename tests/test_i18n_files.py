@@ -5,9 +5,11 @@ import re
 
 import polib
 from babel.messages.extract import extract
+from lxml import etree
 
 from odoo.modules.module import get_module_path
 from odoo.tests import BaseCase, tagged
+from odoo.tools.translate import xml_translate
 
 MODULE = "account_payment_followup"
 LANGS = ("es", "nl", "zh_CN", "cs", "fr", "de")
@@ -30,6 +32,7 @@ class TestFollowupTranslationFiles(BaseCase):
         cls.i18n = os.path.join(get_module_path(MODULE), "i18n")
         cls.pot = polib.pofile(os.path.join(cls.i18n, f"{MODULE}.pot"))
         cls.msgids = {entry.msgid for entry in cls.pot}
+        cls.root = get_module_path(MODULE)
 
     def test_every_term_translated_in_every_language(self):
         for lang in LANGS:
@@ -64,10 +67,9 @@ class TestFollowupTranslationFiles(BaseCase):
     def test_pot_holds_every_python_term(self):
         """A string added with ``self.env._`` and no `make i18n` afterwards would
         stay in English for everybody: the .pot must know every one of them."""
-        root = get_module_path(MODULE)
         skip = {"tests", "scripts", "benchmarks", "docs", "static", "i18n"}
         found = set()
-        for folder, dirs, files in os.walk(root):
+        for folder, dirs, files in os.walk(self.root):
             dirs[:] = [d for d in dirs if d not in skip and not d.startswith(".")]
             for name in files:
                 if not name.endswith(".py"):
@@ -81,4 +83,40 @@ class TestFollowupTranslationFiles(BaseCase):
         self.assertFalse(
             sorted(found - self.msgids),
             "terms missing from the .pot: run `make i18n`",
+        )
+
+    def test_pot_holds_every_view_term(self):
+        """Same for the texts of the views and of the QWeb letter: a text changed in
+        a template and not exported would be printed in English in every letter."""
+        squashed = {" ".join(msgid.split()) for msgid in self.msgids}
+        found = set()
+        for folder in ("views", "report", "wizards", "data"):
+            path = os.path.join(self.root, folder)
+            for name in os.listdir(path):
+                if not name.endswith(".xml"):
+                    continue
+                tree = etree.parse(os.path.join(path, name))
+                archs = tree.xpath(
+                    "//record[@model='ir.ui.view']/field[@name='arch']/*"
+                )
+                for template in tree.iter("template"):
+                    # a <template> is stored as the arch <t t-name="...">...</t>
+                    arch = etree.Element("t")
+                    arch.text = template.text
+                    arch.extend(list(template))
+                    archs.append(arch)
+                for arch in archs:
+                    terms = []
+                    xml_translate(
+                        terms.append, etree.tostring(arch, encoding="unicode")
+                    )
+                    # Odoo exports no one-character term (punctuation)
+                    found.update(
+                        " ".join(term.split())
+                        for term in terms
+                        if len(term.strip()) > 1
+                    )
+        self.assertGreater(len(found), 50)
+        self.assertFalse(
+            sorted(found - squashed), "terms missing from the .pot: run `make i18n`"
         )
