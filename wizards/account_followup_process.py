@@ -15,7 +15,7 @@ class AccountFollowupProcess(models.TransientModel):
     letter_partner_ids = fields.Many2many(
         "res.partner",
         "account_followup_process_letter_rel",
-        string="Letters",
+        string="Customers with a letter",
     )
     email_count = fields.Integer("Emails")
     letter_count = fields.Integer("Letters")
