@@ -1,6 +1,9 @@
 # Copyright 2026 Payment Follow-ups contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import io
+import re
+import subprocess
+from unittest.mock import patch
 
 from freezegun import freeze_time
 from lxml import html
@@ -11,6 +14,8 @@ from odoo.tools.pdf import PdfFileReader
 from .common import FollowupCommon
 
 LETTER = "account_payment_followup.action_report_followup_letter"
+LETTER_VALUES = "report.account_payment_followup.report_followup_letter"
+MM_PER_POINT = 25.4 / 72
 
 
 @tagged("post_install", "-at_install")
@@ -144,3 +149,139 @@ class TestLetter(FollowupCommon):
         self.assertIn("03/01/2026", page)
         total_label = doc.xpath("//td[hasclass('o_followup_total_due')]/..")[0][0]
         self.assertEqual(total_label.get("colspan"), "5")
+
+    def letterhead_in_page(self, in_page):
+        """Render as wkhtmltopdf built without (True) or with (False) patched Qt."""
+        return patch.object(
+            type(self.env[LETTER_VALUES]), "_letterhead_in_page", return_value=in_page
+        )
+
+    def render_pdf(self, partners):
+        pdf, _fmt = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(LETTER, partners.ids)
+        )
+        return pdf
+
+    def test_letterhead_in_the_page_without_patched_qt(self):
+        """wkhtmltopdf without patched Qt prints no header or footer: each letter
+        carries the letterhead and the company's details in its page, once."""
+        self.company.write({"company_registry": "0477.472.701", "vat": "BE0477472701"})
+        self.make_invoice(self.customer2, amount=100, due="2026-01-20")
+        with self.letterhead_in_page(True):
+            doc = self.render_html(self.customer | self.customer2)
+        self.assertFalse(doc.xpath("//div[hasclass('header')]"), "no header to lose")
+        self.assertFalse(doc.xpath("//div[hasclass('footer')]"), "no footer to lose")
+        # no room kept at the top of the sheet for a header
+        self.assertEqual(doc.get("data-report-margin-top"), "12")
+        articles = doc.xpath("//div[hasclass('article')]")
+        self.assertEqual(len(articles), 2, "a document per letter")
+        for article, customer in zip(
+            articles, self.customer | self.customer2, strict=True
+        ):
+            text = self.text(article)
+            self.assertEqual(text.count("1 Main Street"), 1, "the letterhead, once")
+            heads = article.xpath(".//div[hasclass('o_followup_letterhead')]")
+            self.assertEqual(len(heads), 1)
+            self.assertIn(self.company.name, self.text(heads[0]))
+            self.assertIn("1 Main Street", self.text(heads[0]))
+            address = article.xpath(".//div[@name='address']")
+            self.assertEqual(len(address), 1)
+            self.assertIn(customer.name, self.text(address[0]))
+            footers = article.xpath(".//div[hasclass('o_followup_letter_footer')]")
+            self.assertEqual(len(footers), 1)
+            footer = self.text(footers[0])
+            self.assertIn("0477.472.701", footer)
+            self.assertIn("BE0477472701", footer)
+            self.assertIn("BE71 0961 2345 6769", footer)
+
+    def test_letterhead_in_page_keeps_the_company_report_footer(self):
+        self.company.report_footer = "<p>Harbour Supplies · RPR Brussels</p>"
+        with self.letterhead_in_page(True):
+            doc = self.render_html(self.customer)
+        footer = self.text(doc.xpath("//div[hasclass('o_followup_letter_footer')]")[0])
+        self.assertEqual(footer, "Harbour Supplies · RPR Brussels")
+
+    def test_letterhead_in_the_layout_with_patched_qt(self):
+        """wkhtmltopdf with patched Qt prints the header and footer of the company's
+        layout: the letterhead is there, not in the page."""
+        with self.letterhead_in_page(False):
+            doc = self.render_html(self.customer)
+        headers = doc.xpath("//div[hasclass('header')]")
+        self.assertEqual(len(headers), 1)
+        self.assertIn("1 Main Street", self.text(headers[0]))
+        self.assertEqual(len(doc.xpath("//div[hasclass('footer')]")), 1)
+        self.assertEqual(self.text(doc).count("1 Main Street"), 1, "once")
+        self.assertFalse(doc.xpath("//div[hasclass('o_followup_letterhead')]"))
+        self.assertFalse(doc.xpath("//div[hasclass('o_followup_letter_footer')]"))
+        self.assertIsNone(doc.get("data-report-margin-top"), "the paper format's")
+
+    def test_pdf_carries_the_letterhead(self):
+        """Through the wkhtmltopdf of this server, whichever its build."""
+        reader = PdfFileReader(io.BytesIO(self.render_pdf(self.customer)))
+        text = " ".join(reader.pages[0].extract_text().split())
+        # in the letterhead, as well as under "Best regards"
+        self.assertGreaterEqual(text.count(self.company.name), 2)
+        self.assertIn("1 Main Street", text, "the company's address")
+        self.assertIn("12 Rue Haute", text, "the customer's address")
+
+    def test_pdf_letters_each_carry_the_letterhead(self):
+        """Several letters in one PDF (a batch): each page shows the letterhead once,
+        above its own customer's letter."""
+        self.make_invoice(self.customer2, amount=100, due="2026-01-20")
+        pdf = self.render_pdf(self.customer | self.customer2)
+        pages = [
+            " ".join(page.extract_text().split())
+            for page in PdfFileReader(io.BytesIO(pdf)).pages
+        ]
+        self.assertEqual(len(pages), 2)
+        for text, customer in zip(pages, self.customer | self.customer2, strict=True):
+            self.assertEqual(text.count("1 Main Street"), 1)
+            self.assertIn(f"Dear {customer.name}", text)
+
+    def test_pdf_recipient_in_the_envelope_window(self):
+        """With the letterhead in the page, the recipient is printed where the
+        right-hand window of a DL or C5 envelope shows it: from 118 mm of the left
+        and 60 mm of the top of the A4 sheet, above the fold (99 mm)."""
+        self.customer.street2 = "Building C, third floor"
+        with self.letterhead_in_page(True):
+            pdf = self.render_pdf(self.customer)
+        words = subprocess.run(
+            ["pdftotext", "-f", "1", "-l", "1", "-bbox", "-", "-"],
+            input=pdf,
+            capture_output=True,
+            check=True,
+        ).stdout.decode()
+        page = re.search(r'<page width="([\d.]+)" height="([\d.]+)"', words)
+        self.assertEqual(
+            (
+                round(float(page[1]) * MM_PER_POINT),
+                round(float(page[2]) * MM_PER_POINT),
+            ),
+            (210, 297),
+            "A4",
+        )
+        boxes = [
+            (word, [float(v) * MM_PER_POINT for v in box])
+            for *box, word in re.findall(
+                r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
+                r'yMax="([\d.]+)">([^<]*)</word>',
+                words,
+            )
+        ]
+        # what is printed on the right of the sheet from the postage area (40 mm)
+        # to the bottom of the window: the recipient, and nothing else
+        window = [
+            (word, box)
+            for word, box in boxes
+            if box[0] > 100 and box[3] > 40 and box[1] < 88
+        ]
+        self.assertEqual(
+            " ".join(word for word, _box in window),
+            "Customer One 12 Rue Haute Building C, third floor 4000 Liège Belgium",
+        )
+        self.assertAlmostEqual(min(box[0] for _w, box in window), 118, delta=3)
+        self.assertLess(max(box[2] for _w, box in window), 190)
+        self.assertAlmostEqual(min(box[1] for _w, box in window), 60, delta=3)
+        self.assertLess(max(box[3] for _w, box in window), 86)
