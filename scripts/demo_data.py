@@ -20,6 +20,9 @@ company.write(
         "country_id": env.ref("base.be").id,
         "email": "accounts@harbour-supplies.example",
         "phone": "+32 2 555 01 00",
+        "website": "https://harbour-supplies.example",
+        "vat": "BE0477472701",
+        "company_registry": "0477.472.701",
     }
 )
 company.partner_id.tz = "Europe/Brussels"
