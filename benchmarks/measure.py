@@ -38,6 +38,8 @@ TARGETS = {
     "statement_pdf_s": 5.0,
 }
 RUNS = 3
+# Fewer partners processed than this: the per-partner figures are printed, not judged.
+PROCESS_MIN_PARTNERS = 50
 # Partial indexes on unreconciled posted lines: account's, and the addon's narrower
 # one (with a residual) that carries the columns of the status query.
 UNRECONCILED_INDEXES = (
@@ -93,11 +95,15 @@ class Measure:
             queries.append(box["queries"])
         return statistics.median(seconds), max(queries), result
 
-    def target(self, label, value, limit, higher_is_better=False):
+    def target(self, label, value, limit, higher_is_better=False, judged=True):
+        """Check ``value`` against ``limit``; a figure that is not ``judged`` (too
+        small a sample) is printed without counting as met or missed."""
         if limit is None:
             return
         ok = value >= limit if higher_is_better else value <= limit
         sign = ">=" if higher_is_better else "<="
+        if not judged:
+            ok = None
         self.checks.append((label, value, f"{sign} {limit}", ok))
 
     # ------------------------------------------------------------------
@@ -328,17 +334,29 @@ class Measure:
             len(smtp_calls),
             totals,
         )
+        # the per-partner figures are judged on a full batch at least: below, the
+        # costs of a batch (reply-to, sender, company) and the noise of the RSS
+        # dominate (tier S has a handful of partners on an email level)
+        judged = handled >= PROCESS_MIN_PARTNERS
         self.target(
-            "processing (partners/s)", handled / seconds, TARGETS["process_pps"], True
+            "processing (partners/s)",
+            handled / seconds,
+            TARGETS["process_pps"],
+            True,
+            judged=judged,
         )
         self.target(
-            "processing (queries/partner)", queries / handled, TARGETS["process_qpp"]
+            "processing (queries/partner)",
+            queries / handled,
+            TARGETS["process_qpp"],
+            judged=judged,
         )
         self.target("cron batch of 50 (s)", max(batches), TARGETS["cron_batch_s"])
         self.target(
             "peak RSS growth per 10k partners (MB, extrapolated)",
             growth * 10_000 / handled,
             TARGETS["rss_mb_10k"],
+            judged=judged,
         )
         self.checks.append(
             ("SMTP calls while processing", len(smtp_calls), "0", not smtp_calls)
@@ -460,8 +478,9 @@ class Measure:
         ok_all = True
         for label, value, limit, ok in self.checks:
             shown = f"{value:.3f}" if isinstance(value, float) else str(value)
-            say("%-58s %12s %10s  %s", label, shown, limit, "ok" if ok else "MISSED")
-            ok_all &= bool(ok)
+            verdict = "too few to judge" if ok is None else "ok" if ok else "MISSED"
+            say("%-58s %12s %10s  %s", label, shown, limit, verdict)
+            ok_all &= ok is None or bool(ok)
         return ok_all
 
 
