@@ -53,7 +53,13 @@ if [ "${1:-}" != "--merge-only" ]; then
     odoo_addons=$(sed -n 's/^addons_path *= *//p' "$VENV/odoo.conf" | cut -d, -f2-)
     "${ODOO[@]}" -d "$DB" --addons-path="$work/addons,$odoo_addons" --modules="$MODULE" \
         --i18n-export="$work/$MODULE.pot" --log-level=warn
-    mv "$work/$MODULE.pot" "$POT"
+    # same terms as before: keep the file (and its date), so that git shows no change
+    undated() { grep -v '^"PO[T]*-[A-Za-z-]*Date: ' "$1"; }
+    if [ -f "$POT" ] && cmp -s <(undated "$POT") <(undated "$work/$MODULE.pot"); then
+        say "no term changed"
+    else
+        mv "$work/$MODULE.pot" "$POT"
+    fi
 fi
 
 say "merging into i18n/*.po"
