@@ -120,6 +120,14 @@ class ResPartner(models.Model):
         help="Who does the manual follow-up actions (calls, letters to check).",
         groups="account.group_account_invoice,account.group_account_readonly",
     )
+    followup_letter_to_print = fields.Boolean(
+        string="Letter to print",
+        company_dependent=True,
+        copy=False,
+        help="The daily run executed a level with a letter: print it from Follow-up "
+        "Reports (filter Letters to print, then Actions ▸ Print follow-up letters).",
+        groups="account.group_account_invoice,account.group_account_readonly",
+    )
     followup_actions_done = fields.Boolean(
         company_dependent=True,
         copy=False,
@@ -863,6 +871,12 @@ class ResPartner(models.Model):
         partner is only checked and counted."""
         self.ensure_one()
         self._followup_check_letter(level)
+        if self.env.context.get("followup_defer_letters"):
+            # nobody downloads the letters of the daily run: they wait in Follow-up
+            # Reports (filter "Letters to print") and print in one PDF from there
+            self.followup_letter_to_print = True
+            return self.env._("letter to print")
+        self.followup_letter_to_print = False
         return self.env._("letter printed")
 
     def _followup_get_sms_template(self, level):
@@ -1372,13 +1386,16 @@ class ResPartner(models.Model):
         }
 
     def _followup_single_action(self, channel):
+        """One channel alone: from the statement (one customer, errors raised), or
+        from the list on several customers (errors reported, summary shown)."""
         self._followup_check_access()
+        single = len(self.commercial_partner_id) == 1
         summary = self._followup_execute(
-            channels=[channel], mark_done=False, raise_errors=True
+            channels=[channel], mark_done=False, raise_errors=single
         )
-        if summary["skipped"]:
+        if single and summary["skipped"]:
             raise UserError(summary["skipped"][0][1])
-        if channel == "letter":
+        if channel == "letter" and single:
             return summary["letters"]._followup_letters_action()
         return self._followup_summary_action(summary)
 
@@ -1607,43 +1624,9 @@ class ResPartner(models.Model):
                 .with_context(allowed_company_ids=[company.id])
                 .browse(partner_ids)
             )
-            summary = env_partners._followup_execute()
+            summary = env_partners.with_context(
+                followup_defer_letters=True
+            )._followup_execute()
             for key in totals:
                 totals[key] += len(summary[key])
-            summary["letters"]._followup_attach_letters()
         return totals
-
-    def _followup_attach_letters(self):
-        """Nobody downloads the letters of the daily run: render each partner's
-        letter and attach it to a note in its chatter, where the credit controller
-        finds it to print (or from the statement's Print letter)."""
-        report = self.env.ref("account_payment_followup.action_report_followup_letter")
-        for partner in self:
-            try:
-                with self.env.cr.savepoint():
-                    pdf, _fmt = self.env["ir.actions.report"]._render_qweb_pdf(
-                        report, partner.ids
-                    )
-                    partner.message_post(
-                        body=Markup("<p>%s</p>")
-                        % self.env._("Follow-up letter to print."),
-                        attachments=[
-                            (
-                                self.env._(
-                                    "Payment reminder - %(partner)s.pdf",
-                                    partner=partner.name,
-                                ),
-                                pdf,
-                            )
-                        ],
-                        message_type="comment",
-                        subtype_xmlid="mail.mt_note",
-                    )
-            except Exception as error:  # noqa: BLE001 - one letter never stops a run
-                _logger.exception("Follow-up letter of partner %s failed", partner.id)
-                partner._followup_report_failure(
-                    self.env._(
-                        "The letter could not be printed: %(error)s",
-                        error=str(error) or repr(error),
-                    )
-                )

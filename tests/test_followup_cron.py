@@ -217,35 +217,54 @@ class TestFollowupCron(FollowupCommon):
         self.assertEqual(totals["processed"], 2)
         self.assertEqual(calls, [(2, 0)])
 
-    def test_cron_attaches_the_letters_to_print(self):
-        """The first reminder (email + letter) run by the cron leaves the letter as a
-        PDF in the customer's chatter, ready to print; an email-only level does not."""
+    def test_cron_leaves_the_letters_to_print(self):
+        """The first reminder (email + letter) run by the cron leaves its letter to
+        print: the customer shows up under "Letters to print", and printing the
+        letters from the list clears it; an email-only level leaves no letter."""
         with freeze_time("2026-01-01"):
             self.make_invoice(self.late, due="2026-01-20")
             self.make_invoice(self.customer2, due="2026-01-30")
         with freeze_time("2026-01-21"):
             self.run_cron()
-        notes = self.env["mail.message"].search(
-            [
-                ("model", "=", "res.partner"),
-                ("res_id", "=", self.late.id),
-                ("attachment_ids", "!=", False),
-            ]
-        )
-        self.assertEqual(len(notes), 1)
-        self.assertIn("letter to print", notes.body)
-        attachment = notes.attachment_ids
-        self.assertEqual(len(attachment), 1)
-        self.assertTrue(attachment.name.endswith(".pdf"))
-        self.assertIn("Late customer", attachment.name)
-        self.assertTrue(attachment.raw)
-        # customer2 only reached the email level (-3 days): no letter
-        self.assertFalse(
-            self.env["mail.message"].search_count(
-                [
-                    ("model", "=", "res.partner"),
-                    ("res_id", "=", self.customer2.id),
-                    ("attachment_ids", "!=", False),
-                ]
+            Partner = self.env["res.partner"]
+            to_print = Partner.search([("followup_letter_to_print", "=", True)])
+            self.assertEqual(to_print, self.late)
+            note = self.env["mail.message"].search(
+                [("model", "=", "res.partner"), ("res_id", "=", self.late.id)],
+                order="id desc",
+                limit=1,
             )
+            self.assertIn("letter to print", note.body)
+            # the credit controller prints them from the list, in one go
+            action = to_print.action_followup_print_letter()
+            # (Odoo asks for the document layout first when it is not configured)
+            report = action.get("context", {}).get("report_action", action)
+            self.assertEqual(
+                report["report_name"], "account_payment_followup.report_followup_letter"
+            )
+            self.assertEqual(report["context"]["active_ids"], self.late.ids)
+            self.assertFalse(
+                Partner.search_count([("followup_letter_to_print", "=", True)])
+            )
+
+    @freeze_time("2026-01-21")
+    def test_print_letters_of_several_customers_from_the_list(self):
+        """Actions ▸ Print follow-up letters on several customers: one summary with
+        one PDF of all letters; a customer without postal address is reported and
+        does not stop the others."""
+        self.make_invoice(self.late, invoice_date="2026-01-01", due="2026-01-20")
+        self.make_invoice(self.customer2, invoice_date="2026-01-01", due="2026-01-20")
+        nowhere = self.env["res.partner"].create({"name": "No address"})
+        self.make_invoice(nowhere, invoice_date="2026-01-01", due="2026-01-20")
+        partners = self.late | self.customer2 | nowhere
+        action = partners.action_followup_print_letter()
+        wizard = self.env[action["res_model"]].browse(action["res_id"])
+        self.assertEqual(wizard.letter_count, 2)
+        self.assertEqual(wizard.failed_count, 1)
+        self.assertIn("No address", wizard.failure_html)
+        self.assertEqual(wizard.letter_partner_ids, self.late | self.customer2)
+        report = wizard.action_print_letters()
+        report = report.get("context", {}).get("report_action", report)
+        self.assertEqual(
+            sorted(report["context"]["active_ids"]), sorted(partners[:2].ids)
         )
