@@ -30,7 +30,6 @@ CHANNELS = ("email", "letter", "sms", "post", "activity")
 # ``ResPartner._followup_lines_query`` and ``_followup_without_jit``).
 FOLLOWUP_MANY_PARTNERS = 1000
 
-# The figures computed by the status query (one compute, no stored value).
 # What a billing user may change on a partner without the right to edit contacts
 # (see ``ResPartner.write``).
 FOLLOWUP_BILLING_WRITABLE = {
@@ -40,6 +39,7 @@ FOLLOWUP_BILLING_WRITABLE = {
     "followup_line_ids",
 }
 
+# The figures computed by the status query (one compute, no stored value).
 FOLLOWUP_COMPUTED_FIELDS = [
     "followup_status",
     "followup_level_id",
@@ -509,19 +509,9 @@ class ResPartner(models.Model):
         if flush:
             self._followup_flush()
         company = self.env.company
-        status_query = self._followup_status_query(company, company._followup_today())
+        # the status query has a column per figure, the level included
         table = SQL(
-            """(
-                SELECT s.partner_id, s.status, s.total_due, s.total_overdue,
-                       lvl.id AS level_id
-                  FROM (%(status)s) s
-             LEFT JOIN account_followup_level lvl
-                    ON lvl.company_id = %(company)s
-                   AND lvl.delay = s.pending_delay
-                   AND lvl.active
-            )""",
-            status=status_query,
-            company=company.id,
+            "(%s)", self._followup_status_query(company, company._followup_today())
         )
         status_alias = query.make_alias(alias, "followup_status")
         query.add_join(
