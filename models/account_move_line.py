@@ -3,6 +3,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .res_partner import FOLLOWUP_GROUPS
+
 
 class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
@@ -12,18 +14,18 @@ class AccountMoveLine(models.Model):
         copy=False,
         help="Excluded from follow-ups (e.g. litigation): shown on the statement but "
         "never counted nor reminded.",
-        groups="account.group_account_invoice,account.group_account_readonly",
+        groups=FOLLOWUP_GROUPS,
     )
     followup_expected_date = fields.Date(
         string="Expected payment date",
         copy=False,
         help="When set, it replaces the due date for follow-ups.",
-        groups="account.group_account_invoice,account.group_account_readonly",
+        groups=FOLLOWUP_GROUPS,
     )
     followup_note = fields.Text(
         string="Follow-up note",
         copy=False,
-        groups="account.group_account_invoice,account.group_account_readonly",
+        groups=FOLLOWUP_GROUPS,
     )
     followup_level_id = fields.Many2one(
         "account.followup.level",
@@ -33,24 +35,24 @@ class AccountMoveLine(models.Model):
         index="btree_not_null",
         ondelete="restrict",
         help="The last follow-up level applied to this line.",
-        groups="account.group_account_invoice,account.group_account_readonly",
+        groups=FOLLOWUP_GROUPS,
     )
     followup_date = fields.Date(
         string="Last follow-up",
         copy=False,
         readonly=True,
-        groups="account.group_account_invoice,account.group_account_readonly",
+        groups=FOLLOWUP_GROUPS,
     )
     followup_reference_date = fields.Date(
         string="Follow-up date",
         compute="_compute_followup_reference_date",
         help="Expected payment date, else due date, else invoice date.",
-        groups="account.group_account_invoice,account.group_account_readonly",
+        groups=FOLLOWUP_GROUPS,
     )
     followup_overdue = fields.Boolean(
         string="Overdue",
         compute="_compute_followup_reference_date",
-        groups="account.group_account_invoice,account.group_account_readonly",
+        groups=FOLLOWUP_GROUPS,
     )
 
     def init(self):

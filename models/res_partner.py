@@ -22,6 +22,9 @@ FOLLOWUP_STATUSES = [
     ("no_action_needed", "No action needed"),
 ]
 
+# Who sees the follow-up fields: billing users work the follow-ups, auditors read them.
+FOLLOWUP_GROUPS = "account.group_account_invoice,account.group_account_readonly"
+
 # The channels of a level, in the order they are executed.
 CHANNELS = ("email", "letter", "sms", "post", "activity")
 
@@ -70,7 +73,7 @@ class ResPartner(models.Model):
         string="Follow-up status",
         compute="_compute_followup_data",
         search="_search_followup_status",
-        groups="account.group_account_invoice,account.group_account_readonly",
+        groups=FOLLOWUP_GROUPS,
     )
     followup_level_id = fields.Many2one(
         "account.followup.level",
@@ -79,14 +82,14 @@ class ResPartner(models.Model):
         search="_search_followup_level_id",
         help="The level to execute now: the highest level reached by an open line "
         "and not yet done on it.",
-        groups="account.group_account_invoice,account.group_account_readonly",
+        groups=FOLLOWUP_GROUPS,
     )
     followup_total_due = fields.Monetary(
         string="Total due",
         compute="_compute_followup_data",
         search="_search_followup_total_due",
         currency_field="currency_id",
-        groups="account.group_account_invoice,account.group_account_readonly",
+        groups=FOLLOWUP_GROUPS,
     )
     followup_total_overdue = fields.Monetary(
         string="Total overdue",
@@ -94,14 +97,14 @@ class ResPartner(models.Model):
         search="_search_followup_total_overdue",
         currency_field="currency_id",
         help="Overdue amount, less the credit notes and payments not yet matched.",
-        groups="account.group_account_invoice,account.group_account_readonly",
+        groups=FOLLOWUP_GROUPS,
     )
     followup_next_action_date = fields.Date(
         string="Next follow-up",
         company_dependent=True,
         copy=False,
         help="Date on which the customer next shows up in the follow-up list.",
-        groups="account.group_account_invoice,account.group_account_readonly",
+        groups=FOLLOWUP_GROUPS,
     )
     followup_reminder_type = fields.Selection(
         [("automatic", "Automatic"), ("manual", "Manual")],
@@ -110,7 +113,7 @@ class ResPartner(models.Model):
         copy=False,
         help="Automatic: the daily run sends the automatic levels. Manual: the "
         "customer shows up only on the date you chose.",
-        groups="account.group_account_invoice,account.group_account_readonly",
+        groups=FOLLOWUP_GROUPS,
     )
     followup_responsible_id = fields.Many2one(
         "res.users",
@@ -118,7 +121,7 @@ class ResPartner(models.Model):
         company_dependent=True,
         copy=False,
         help="Who does the manual follow-up actions (calls, letters to check).",
-        groups="account.group_account_invoice,account.group_account_readonly",
+        groups=FOLLOWUP_GROUPS,
     )
     followup_letter_to_print = fields.Boolean(
         string="Letter to print",
@@ -126,14 +129,14 @@ class ResPartner(models.Model):
         copy=False,
         help="The daily run executed a level with a letter: print it from Follow-up "
         "Reports (filter Letters to print, then Actions ▸ Print follow-up letters).",
-        groups="account.group_account_invoice,account.group_account_readonly",
+        groups=FOLLOWUP_GROUPS,
     )
     followup_actions_done = fields.Boolean(
         company_dependent=True,
         copy=False,
         help="Technical: an action was done on the current level since the last "
         "time it was marked as done.",
-        groups="account.group_account_invoice,account.group_account_readonly",
+        groups=FOLLOWUP_GROUPS,
     )
     # Editable on the statement (expected date, exclusion, note): the client saves
     # the edited rows as update commands, which the ORM applies on the lines
@@ -143,7 +146,7 @@ class ResPartner(models.Model):
         compute="_compute_followup_line_ids",
         readonly=False,
         string="Open items",
-        groups="account.group_account_invoice,account.group_account_readonly",
+        groups=FOLLOWUP_GROUPS,
     )
 
     # ------------------------------------------------------------------
