@@ -40,6 +40,7 @@ FOLLOWUP_BILLING_WRITABLE = {
     "followup_reminder_type",
     "followup_responsible_id",
     "followup_line_ids",
+    "trust",
 }
 
 # The figures computed by the status query (one compute, no stored value).

@@ -4,6 +4,7 @@
 without accounting rights, portal and public users get nothing of it."""
 
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError
@@ -102,12 +103,14 @@ class TestSecurityAccess(FollowupCommon):
                 {
                     "followup_responsible_id": self.billing.id,
                     "followup_reminder_type": "automatic",
+                    "trust": "bad",
                     "followup_line_ids": [
                         Command.update(lines.id, {"followup_note": "promised"})
                     ],
                 }
             )
             self.assertEqual(lines.followup_note, "promised")
+            self.assertEqual(partner.trust, "bad")
             with self.assertRaises(AccessError):
                 partner.write({"name": "Renamed by a billing user"})
             self.assertEqual(
@@ -160,6 +163,10 @@ class TestSecurityAccess(FollowupCommon):
         views.append((action.search_view_id.id, "search"))
         result = Partner.get_views(views)
         self.assertIn("followup_status", result["models"]["res.partner"]["fields"])
+        # without the right to edit contacts, the statement stays editable (its
+        # follow-up fields, the trust and the open items are theirs to change)
+        statement = etree.fromstring(result["views"]["form"]["arch"])
+        self.assertNotEqual(statement.get("edit"), "False")
         level_action = self.env.ref(
             "account_payment_followup.action_account_followup_level"
         )
