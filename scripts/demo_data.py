@@ -48,8 +48,10 @@ if not billing:
                 "login": "credit",
                 "password": "credit",
                 "email": "clara@harbour-supplies.example",
+                # billing rights, and Contact Creation as Odoo gives every new user
                 "groups_id": [
-                    Command.link(env.ref("account.group_account_invoice").id)
+                    Command.link(env.ref("account.group_account_invoice").id),
+                    Command.link(env.ref("base.group_partner_manager").id),
                 ],
             }
         )
