@@ -26,6 +26,6 @@ PYTHONPATH="$HERE/scripts${PYTHONPATH:+:$PYTHONPATH}" "$VENV/bin/python" -m pyte
     -p no_skip_plugin -p no:cacheprovider \
     --odoo-config="$VENV/odoo.conf" --odoo-database="$DB" --odoo-http \
     --odoo-log-level=warn -o "python_files=test_*.py" \
-    -W "ignore:.*removed in PyPDF2 3.0.0:PendingDeprecationWarning" \
+    -o "filterwarnings=ignore:.*removed in PyPDF2 3.0.0:PendingDeprecationWarning" \
     "$MODULE/tests" "$@" || status=$?
 exit $status
