@@ -27,10 +27,16 @@ class ResCompany(models.Model):
         return companies
 
     def _followup_today(self):
-        """Today in the company's time zone (the one of its address), so that a
-        reminder is due on the same calendar day wherever the user or server is."""
+        """Today in the company's time zone, so that a reminder is due on the same
+        calendar day whoever looks and wherever the server is: the time zone of the
+        company's address, else the main time zone of its country, else UTC (never
+        the current user's: two users must agree on what is due today)."""
         self.ensure_one()
-        tz_name = self.partner_id.tz or self.env.user.tz or "UTC"
+        tz_name = self.partner_id.tz
+        if not tz_name and self.country_id.code:
+            zones = pytz.country_timezones.get(self.country_id.code.upper())
+            tz_name = zones[0] if zones else None
+        tz_name = tz_name or "UTC"
         try:
             tz = pytz.timezone(tz_name)
         except pytz.UnknownTimeZoneError:

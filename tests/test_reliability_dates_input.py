@@ -47,6 +47,18 @@ class TestReliabilityDates(FollowupCommon):
                         self.assertEqual(level, self.level(1))
                         self.assertEqual(self.customer.followup_total_overdue, 1000)
 
+    def test_today_without_company_time_zone(self):
+        """A company whose contact has no time zone counts in its country's main
+        zone (Belgium: Brussels, UTC+1 in January), else in UTC, never in the zone of
+        whoever is looking (here Bogotá, UTC-5)."""
+        self.company.partner_id.tz = False
+        self.company.country_id = self.env.ref("base.be")
+        self.env.user.tz = "America/Bogota"
+        with freeze_time("2026-01-20 23:30:00"):
+            self.assertEqual(self.company._followup_today(), date(2026, 1, 21))
+            self.company.country_id = False
+            self.assertEqual(self.company._followup_today(), date(2026, 1, 20))
+
     def test_boundaries_at_exactly_n_days(self):
         with freeze_time("2026-01-10"):
             self.make_invoice(due="2026-01-20")
