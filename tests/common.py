@@ -44,6 +44,15 @@ class FollowupCommon(AccountTestInvoicingCommon):
         )
 
     @classmethod
+    def setup_other_company(cls, **kwargs):
+        """Other companies count their days in UTC too, like the main one: the
+        tests freeze time at midnight UTC (a company of another country would be in
+        that country's zone, see res.company._followup_today)."""
+        company_data = super().setup_other_company(**kwargs)
+        company_data["company"].partner_id.tz = "UTC"
+        return company_data
+
+    @classmethod
     def level(cls, delay):
         return cls.levels.filtered(lambda lvl: lvl.delay == delay)
 
