@@ -1071,14 +1071,8 @@ class ResPartner(models.Model):
                     done = partner._followup_execute_one(
                         channels=channels, mark_done=mark_done
                     )
-            except FollowupError as error:
-                if raise_errors:
-                    raise
-                message = error.args[0]
-                summary["failed"].append((partner, message))
-                partner._followup_report_failure(message)
-                continue
             except (UserError, AccessError, ValidationError) as error:
+                # FollowupError (missing email, address, template...) included
                 if raise_errors:
                     raise
                 message = error.args[0]
