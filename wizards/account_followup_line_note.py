@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
-from .account_followup_snooze import SNOOZE_DELAYS
+from .account_followup_snooze import SNOOZE_DELAYS, SNOOZE_SELECTION
 
 
 class AccountFollowupLineNote(models.TransientModel):
@@ -21,14 +21,7 @@ class AccountFollowupLineNote(models.TransientModel):
     move_id = fields.Many2one(related="line_id.move_id", string="Invoice")
     note = fields.Text(required=True)
     delay = fields.Selection(
-        [
-            ("none", "No change"),
-            ("1w", "One week"),
-            ("2w", "Two weeks"),
-            ("1m", "One month"),
-            ("2m", "Two months"),
-            ("date", "A date"),
-        ],
+        [("none", "No change"), *SNOOZE_SELECTION],
         string="Expected payment",
         required=True,
         default="none",

@@ -13,6 +13,14 @@ SNOOZE_DELAYS = {
     "1m": relativedelta(months=1),
     "2m": relativedelta(months=2),
 }
+# The shortcuts offered wherever a follow-up date is chosen (Reminder, Log a note).
+SNOOZE_SELECTION = [
+    ("1w", "One week"),
+    ("2w", "Two weeks"),
+    ("1m", "One month"),
+    ("2m", "Two months"),
+    ("date", "A date"),
+]
 
 
 class AccountFollowupSnooze(models.TransientModel):
@@ -24,13 +32,7 @@ class AccountFollowupSnooze(models.TransientModel):
 
     partner_ids = fields.Many2many("res.partner", string="Customers", required=True)
     delay = fields.Selection(
-        [
-            ("1w", "One week"),
-            ("2w", "Two weeks"),
-            ("1m", "One month"),
-            ("2m", "Two months"),
-            ("date", "A date"),
-        ],
+        SNOOZE_SELECTION,
         string="Remind me in",
         required=True,
         default="1w",
