@@ -3,6 +3,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools import CHANNELS
+
 
 class AccountFollowupLevel(models.Model):
     """One step of a company's follow-up plan.
@@ -95,11 +97,6 @@ class AccountFollowupLevel(models.Model):
         ),
     ]
 
-    @api.depends("name", "delay")
-    def _compute_display_name(self):
-        for level in self:
-            level.display_name = level.name or ""
-
     @api.constrains("send_email", "mail_template_id", "send_sms", "sms_template_id")
     def _check_templates(self):
         for level in self:
@@ -185,6 +182,8 @@ class AccountFollowupLevel(models.Model):
     def _unlink_except_applied(self):
         """A level already applied to journal items is the memory of what was sent:
         deleting it would make the next run send it again."""
+        # sudo: the lines may belong to customers or companies the manager cannot
+        # read; only their existence is checked, nothing of them is shown
         if (
             self.env["account.move.line"]
             .sudo()
@@ -197,12 +196,33 @@ class AccountFollowupLevel(models.Model):
                 )
             )
 
-    def _get_next_level(self):
-        """The level that follows ``self`` in its company's plan (or an empty
-        recordset)."""
+    def _get_channels(self):
+        """The channels this level runs, in the order they are executed."""
         self.ensure_one()
-        return self.search(
-            [("company_id", "=", self.company_id.id), ("delay", ">", self.delay)],
-            order="delay",
-            limit=1,
+        flags = {
+            "email": self.send_email,
+            "letter": self.send_letter,
+            "sms": self.send_sms,
+            "post": self.send_post,
+            "activity": self.manual_action,
+        }
+        return [channel for channel in CHANNELS if flags[channel]]
+
+    def _get_mail_template(self):
+        """The template of the level; a level that sends no email (a call, say)
+        can still email its statement from the statement's button, with the
+        default follow-up template."""
+        self.ensure_one()
+        if self.mail_template_id or self.send_email:
+            return self.mail_template_id
+        return self.env.ref(
+            "account_payment_followup.mail_template_followup", raise_if_not_found=False
+        )
+
+    def _get_sms_template(self):
+        """The level's SMS template, else the default reminder: "Send SMS" on the
+        statement works at any level, not only at the levels that send SMS."""
+        self.ensure_one()
+        return self.sms_template_id or self.env.ref(
+            "account_payment_followup.sms_template_followup", raise_if_not_found=False
         )

@@ -2,11 +2,27 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import timedelta
 
-from odoo import models
+from odoo import api, fields, models
+
+from ..tools import FOLLOWUP_GROUPS
 
 
 class AccountMove(models.Model):
     _inherit = "account.move"
+
+    followup_reminder_ids = fields.Many2many(
+        "account.followup.reminder",
+        "account_followup_reminder_move_rel",
+        "move_id",
+        "reminder_id",
+        string="Payment reminders",
+        readonly=True,
+        copy=False,
+        groups=FOLLOWUP_GROUPS,
+    )
+    followup_reminder_count = fields.Integer(
+        compute="_compute_followup_reminder_count", groups=FOLLOWUP_GROUPS
+    )
 
     def _post(self, soft=True):
         posted = super()._post(soft=soft)
@@ -35,3 +51,17 @@ class AccountMove(models.Model):
             first_date = due and due + timedelta(days=first.delay)
             if first_date and first_date < next_date:
                 partner.followup_next_action_date = first_date
+
+    @api.depends("followup_reminder_ids")
+    def _compute_followup_reminder_count(self):
+        for move in self:
+            move.followup_reminder_count = len(move.followup_reminder_ids)
+
+    def action_open_followup_reminders(self):
+        self.ensure_one()
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "account_payment_followup.account_followup_reminder_action"
+        )
+        action["domain"] = [("move_ids", "in", self.ids)]
+        action["context"] = {"create": False}
+        return action

@@ -3,7 +3,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .res_partner import FOLLOWUP_GROUPS
+from ..tools import FOLLOWUP_GROUPS
+from .account_followup_status import open_line_predicate
 
 
 class AccountMoveLine(models.Model):
@@ -77,11 +78,9 @@ class AccountMoveLine(models.Model):
                     INCLUDE (company_id, amount_residual, followup_excluded,
                              followup_expected_date, date_maturity, date, move_id,
                              followup_level_id)
-                 WHERE (reconciled IS NULL OR reconciled = false
-                        OR reconciled IS NOT true)
-                   AND parent_state = 'posted'
-                   AND amount_residual != 0
-                """
+                 WHERE %s
+                """,
+                open_line_predicate(),
             )
         )
         return res
@@ -126,7 +125,7 @@ class AccountMoveLine(models.Model):
 
     def _followup_get_reference_date(self):
         """The date from which follow-up delays are counted (see the SQL twin in
-        ``res.partner._followup_lines_query``)."""
+        ``account.followup.status._lines_query``)."""
         self.ensure_one()
         return (
             self.followup_expected_date
@@ -136,23 +135,11 @@ class AccountMoveLine(models.Model):
         )
 
     @api.model
-    def _followup_counted_domain(self, company=None):
-        """Domain of the lines that follow-ups count (written so that PostgreSQL can
-        use account's partial index on unreconciled posted lines)."""
-        company = company or self.env.company
-        return [
-            ("company_id", "=", company.id),
-            ("account_id.account_type", "=", "asset_receivable"),
-            ("parent_state", "=", "posted"),
-            ("reconciled", "=", False),
-            ("amount_residual", "!=", 0),
-            ("followup_excluded", "=", False),
-        ]
-
-    @api.model
     def _followup_statement_domain(self, partner, company=None):
         """Open receivable lines of a customer shown on its statement: the counted
-        lines plus the excluded ones (shown, never counted)."""
+        lines plus the excluded ones (shown, never counted). The ORM twin of
+        ``account.followup.status._lines_query`` (written so that PostgreSQL can use
+        account's partial index on unreconciled posted lines)."""
         company = company or self.env.company
         return [
             ("company_id", "=", company.id),
@@ -161,4 +148,12 @@ class AccountMoveLine(models.Model):
             ("parent_state", "=", "posted"),
             ("reconciled", "=", False),
             ("amount_residual", "!=", 0),
+        ]
+
+    @api.model
+    def _followup_counted_domain(self, partner, company=None):
+        """The lines of a customer that follow-ups count: its statement's lines less
+        the excluded ones."""
+        return self._followup_statement_domain(partner, company) + [
+            ("followup_excluded", "=", False)
         ]

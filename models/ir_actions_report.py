@@ -1,50 +1,16 @@
 # Copyright 2026 Payment Follow-ups contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import logging
-import subprocess
 from collections import OrderedDict
 
 from odoo import models
 from odoo.tools import split_every
 
-from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
-
-_logger = logging.getLogger(__name__)
+from .. import tools
 
 FOLLOWUP_LETTER_REPORT = "account_payment_followup.report_followup_letter"
 # Letters per wkhtmltopdf call: a run of a few hundred letters stays within the
 # memory and time of one worker, and a failing letter does not cost the whole run.
 LETTERS_PER_CALL = 10
-
-_several_documents_per_call = None
-
-
-def _wkhtmltopdf_prints_several_documents():
-    """Whether wkhtmltopdf accepts several HTML documents in one call.
-
-    Builds "with patched qt" do. The unpatched builds of Linux distributions print
-    only one document per call (as documented by wkhtmltopdf: several documents,
-    headers and footers need the patched Qt) and exit with an error when given two,
-    so Odoo cannot print a batch of documents with them.
-    """
-    global _several_documents_per_call
-    if _several_documents_per_call is None:
-        try:
-            out = subprocess.run(
-                [_get_wkhtmltopdf_bin(), "--version"],
-                capture_output=True,
-                check=False,
-                timeout=30,
-            ).stdout
-        except (OSError, subprocess.SubprocessError):
-            out = b""
-        _several_documents_per_call = b"patched qt" in out
-        if not _several_documents_per_call:
-            _logger.info(
-                "wkhtmltopdf is not built with patched Qt: each batch of follow-up "
-                "letters is printed as one document"
-            )
-    return _several_documents_per_call
 
 
 class IrActionsReport(models.Model):
@@ -67,7 +33,7 @@ class IrActionsReport(models.Model):
         if report.report_name != FOLLOWUP_LETTER_REPORT:
             return super()._render_qweb_pdf_prepare_streams(report_ref, data, res_ids)
         printer = self
-        if not _wkhtmltopdf_prints_several_documents():
+        if not tools.wkhtmltopdf_prints_several_documents():
             printer = self.with_context(followup_letters_one_document=True)
         streams = OrderedDict()
         for chunk in split_every(LETTERS_PER_CALL, res_ids, list):

@@ -1,7 +1,6 @@
 # Copyright 2026 Payment Follow-ups contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import defaultdict
-from datetime import datetime
 
 import pytz
 from markupsafe import Markup
@@ -41,7 +40,7 @@ class ResCompany(models.Model):
             tz = pytz.timezone(tz_name)
         except pytz.UnknownTimeZoneError:
             tz = pytz.utc
-        return pytz.utc.localize(datetime.utcnow()).astimezone(tz).date()
+        return pytz.utc.localize(fields.Datetime.now()).astimezone(tz).date()
 
     def _followup_default_levels_values(self):
         """The default plan: what a credit controller starts from (all editable)."""

@@ -28,13 +28,11 @@ class ResConfigSettings(models.TransientModel):
     def _followup_cron(self):
         # sudo: ir.cron is readable by administrators only; settings are already
         # restricted to them, the sudo only reads and toggles this one job.
-        return (
-            self.env.ref(
-                "account_payment_followup.ir_cron_followup", raise_if_not_found=False
-            )
-            .sudo()
-            .with_context(active_test=False)
+        # (an empty recordset when the job was deleted: the settings still open)
+        cron = self.env.ref(
+            "account_payment_followup.ir_cron_followup", raise_if_not_found=False
         )
+        return (cron or self.env["ir.cron"]).sudo().with_context(active_test=False)
 
     def action_open_followup_levels(self):
         return self.env["ir.actions.actions"]._for_xml_id(

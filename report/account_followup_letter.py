@@ -3,7 +3,8 @@
 from odoo import api, models
 from odoo.exceptions import AccessError
 
-from ..models.ir_actions_report import _wkhtmltopdf_prints_several_documents
+from .. import tools
+from ..tools import FOLLOWUP_GROUPS
 
 
 class ReportFollowupLetter(models.AbstractModel):
@@ -25,25 +26,23 @@ class ReportFollowupLetter(models.AbstractModel):
         without the company's name, address and legal details. The build is read
         once per server process.
         """
-        return not _wkhtmltopdf_prints_several_documents()
+        return not tools.wkhtmltopdf_prints_several_documents()
 
     @api.model
     def _get_report_values(self, docids, data=None):
         # the statements are read with SQL: refuse the letter to anyone who may not
         # see follow-ups (portal users can read their own invoice lines)
-        if not self.env.user.has_group(
-            "account.group_account_invoice"
-        ) and not self.env.user.has_group("account.group_account_readonly"):
+        if not self.env.user.has_groups(FOLLOWUP_GROUPS):
             raise AccessError(
                 self.env._("Only accounting users can print payment reminders.")
             )
         partners = self.env["res.partner"].browse(docids).commercial_partner_id
         statements = {}
+        Send = self.env["account.followup.send"]
         for partner in partners:
-            lang = partner._followup_get_recipient().lang or partner.lang
-            statements[partner.id] = partner.with_context(
-                lang=lang
-            )._followup_statement_values()
+            statements[partner.id] = Send.with_context(
+                lang=partner._followup_get_lang()
+            )._statement_values(partner)
         return {
             "doc_ids": partners.ids,
             "doc_model": "res.partner",
