@@ -30,7 +30,10 @@ class AccountFollowupSend(models.AbstractModel):
     @api.model
     def _statement_values(self, partner, level=None):
         """Everything the statement (email body, letter) shows for one partner."""
-        partner = partner.commercial_partner_id
+        # the partner and level in this environment's language (the reminder's)
+        partner = partner.commercial_partner_id.with_context(lang=self.env.lang)
+        if level:
+            level = level.with_context(lang=self.env.lang)
         company = self.env.company
         today = company._followup_today()
         Line = self.env["account.move.line"]

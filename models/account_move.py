@@ -38,6 +38,7 @@ class AccountMove(models.Model):
         # and the levels may be hidden from the poster.
         Level = self.env["account.followup.level"].sudo()
         for move in self.filtered(lambda m: m.is_sale_document(include_receipts=True)):
+            # sudo: see above (the follow-up fields are reserved to accounting users)
             partner = move.commercial_partner_id.sudo().with_company(move.company_id)
             next_date = partner.followup_next_action_date
             if not next_date or partner.followup_reminder_type == "manual":

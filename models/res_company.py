@@ -138,11 +138,11 @@ class ResCompany(models.Model):
 
     def _followup_create_default_levels(self):
         """Create the default plan for the companies of ``self`` that have none."""
+        # sudo: the plan is created by installation or by company creation, whoever
+        # the user is (a company creator is not always an accounting manager)
         Level = (
             self.env["account.followup.level"].sudo().with_context(active_test=False)
         )
-        # sudo: the plan is created by installation or by company creation, whoever
-        # the user is (a company creator is not always an accounting manager).
         companies_with_plan = set(
             Level.search([("company_id", "in", self.ids)]).company_id.ids
         )

@@ -90,6 +90,13 @@ class ResPartner(models.Model):
         "time it was marked as done.",
         groups=FOLLOWUP_GROUPS,
     )
+    followup_reminder_ids = fields.One2many(
+        "account.followup.reminder",
+        "partner_id",
+        string="Payment reminders",
+        readonly=True,
+        groups=FOLLOWUP_GROUPS,
+    )
     followup_reminder_count = fields.Integer(
         compute="_compute_followup_reminder_count", groups=FOLLOWUP_GROUPS
     )

@@ -46,8 +46,8 @@ class TestChannels(FollowupCommon):
         self.customer.with_context(tracking_disable=False).action_followup_send_email()
         message = self.env["mail.message"].search(
             [
-                ("model", "=", "res.partner"),
-                ("res_id", "=", self.customer.id),
+                ("model", "=", "account.followup.reminder"),
+                ("res_id", "in", self.reminder_ids(self.customer)),
                 ("message_type", "=", "comment"),
             ]
         )

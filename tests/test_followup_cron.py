@@ -69,8 +69,8 @@ class TestFollowupCron(FollowupCommon):
     def mails(self, partner):
         return self.env["mail.mail"].search(
             [
-                ("model", "=", "res.partner"),
-                ("res_id", "=", partner.id),
+                ("model", "=", "account.followup.reminder"),
+                ("res_id", "in", self.reminder_ids(partner)),
                 ("message_type", "=", "comment"),
             ]
         )

@@ -1,6 +1,6 @@
 # Copyright 2026 Payment Follow-ups contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Guarantee 9: one company's follow-ups are invisible from another, and each
+"""One company's follow-ups are invisible from another, and each
 company is followed up with its own plan."""
 
 from freezegun import freeze_time
@@ -117,8 +117,8 @@ class TestSecurityMultiCompany(FollowupCommon):
         self.assertEqual(totals["processed"], 2, "once per company")
         messages = self.env["mail.message"].search(
             [
-                ("model", "=", "res.partner"),
-                ("res_id", "=", self.customer.id),
+                ("model", "=", "account.followup.reminder"),
+                ("res_id", "in", self.reminder_ids(self.customer)),
                 ("message_type", "=", "comment"),
                 ("subtype_id.internal", "=", False),
             ]

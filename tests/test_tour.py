@@ -50,8 +50,8 @@ class TestFollowupTour(FollowupCommon, HttpCase):
         self.assertFalse(self.receivable_lines(other).followup_excluded)
         email = self.env["mail.message"].search(
             [
-                ("model", "=", "res.partner"),
-                ("res_id", "=", customer.id),
+                ("model", "=", "account.followup.reminder"),
+                ("res_id", "in", self.reminder_ids(customer)),
                 ("message_type", "=", "comment"),
             ]
         )
