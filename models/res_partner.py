@@ -713,7 +713,7 @@ class ResPartner(models.Model):
         self.ensure_one()
         values = self._followup_statement_values(level=level)
         return self.env["ir.qweb"]._render(
-            "account_payment_followup.followup_statement_table", values
+            "account_payment_followup.report_followup_letter_statement_table", values
         )
 
     # ------------------------------------------------------------------
@@ -931,7 +931,9 @@ class ResPartner(models.Model):
                     partner=recipient.display_name,
                 )
             )
-        report = self.env.ref("account_payment_followup.action_report_followup_letter")
+        report = self.env.ref(
+            "account_payment_followup.res_partner_action_report_followup_letter"
+        )
         # the postal service prints A4 only (snailmail refuses other formats when
         # it sends the queue, when nobody is there to read the error)
         paperformat = report.get_paperformat()
@@ -953,7 +955,9 @@ class ResPartner(models.Model):
         through IAP later; the chatter shows the letter and its delivery state."""
         self.ensure_one()
         recipient = self._followup_check_post(level)
-        report = self.env.ref("account_payment_followup.action_report_followup_letter")
+        report = self.env.ref(
+            "account_payment_followup.res_partner_action_report_followup_letter"
+        )
         # sudo: snailmail letters are technical records that only the system
         # reads; the user was checked as a billing user of this company and the
         # letter holds nothing but this partner's own statement.
@@ -1328,7 +1332,7 @@ class ResPartner(models.Model):
         if not self:
             return False
         return self.env.ref(
-            "account_payment_followup.action_report_followup_letter"
+            "account_payment_followup.res_partner_action_report_followup_letter"
         ).report_action(self)
 
     # ------------------------------------------------------------------
