@@ -17,7 +17,8 @@ import logging
 
 from odoo.tools import SQL
 
-_logger = logging.getLogger(__name__)
+# Odoo loads this file as a module named "pre-migrate": log under the addon's name
+_logger = logging.getLogger("odoo.addons.account_payment_followup.migrations")
 
 MODULE = "account_payment_followup"
 
