@@ -4,7 +4,7 @@
     "name": "Payment Follow-ups",
     "summary": "Customer statements, payment reminders by email, letter, SMS and post, "
     "a follow-up plan per company and a daily automatic run",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/account-payment-followup/account_payment_followup",
     "author": "Payment Follow-ups contributors",

@@ -159,7 +159,7 @@ class Measure:
         """The Follow-up Reports list as the web client loads it: the action's domain
         and context, the default filter, 80 rows and the count."""
         env = self.env
-        action = env.ref("account_payment_followup.action_res_partner_followup")
+        action = env.ref("account_payment_followup.res_partner_action_followup")
         from odoo.tools.safe_eval import safe_eval
 
         context = safe_eval(action.context, {"uid": env.uid})
@@ -395,7 +395,7 @@ class Measure:
             if row["total_due"] and row["total_due"] > 0 and pid not in big
         ][:count]
         Report = env["ir.actions.report"]
-        report = "account_payment_followup.action_report_followup_letter"
+        report = "account_payment_followup.res_partner_action_report_followup_letter"
         patcher, calls = self._wkhtmltopdf_calls()
         with patcher:
             Report._render_qweb_pdf(report, partner_ids[:1])  # warm-up: assets
@@ -447,7 +447,7 @@ class Measure:
         lines = len(partner.followup_line_ids)
         html_s, queries, html = self.timed(lambda: partner._followup_render_statement())
         Report = self.env["ir.actions.report"]
-        report = "account_payment_followup.action_report_followup_letter"
+        report = "account_payment_followup.res_partner_action_report_followup_letter"
         patcher, calls = self._wkhtmltopdf_calls()
         with patcher, self.counting() as box:
             pdf, _fmt = Report._render_qweb_pdf(report, partner.ids)

@@ -98,7 +98,7 @@ class AccountFollowupSend(models.AbstractModel):
         the environment."""
         values = self._statement_values(partner, level=level)
         return self.env["ir.qweb"]._render(
-            "account_payment_followup.followup_statement_table", values
+            "account_payment_followup.report_followup_letter_statement_table", values
         )
 
     @api.model
@@ -371,7 +371,9 @@ class AccountFollowupSend(models.AbstractModel):
                     partner=recipient.display_name,
                 )
             )
-        report = self.env.ref("account_payment_followup.action_report_followup_letter")
+        report = self.env.ref(
+            "account_payment_followup.res_partner_action_report_followup_letter"
+        )
         # the postal service prints A4 only (snailmail refuses other formats when
         # it sends the queue, when nobody is there to read the error)
         paperformat = report.get_paperformat()

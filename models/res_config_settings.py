@@ -36,5 +36,5 @@ class ResConfigSettings(models.TransientModel):
 
     def action_open_followup_levels(self):
         return self.env["ir.actions.actions"]._for_xml_id(
-            "account_payment_followup.action_account_followup_level"
+            "account_payment_followup.account_followup_level_action"
         )

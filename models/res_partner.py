@@ -442,7 +442,7 @@ class ResPartner(models.Model):
         if not self:
             return False
         return self.env.ref(
-            "account_payment_followup.action_report_followup_letter"
+            "account_payment_followup.res_partner_action_report_followup_letter"
         ).report_action(self)
 
     def _followup_next_partner_action(self):

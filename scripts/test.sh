@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fresh database, install the addon, run the whole suite with pytest-odoo (browser tours
-# included: a skipped test fails the run), after the linters.
+# included: a skipped test fails the run), after the linters and the upgrade test.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 VENV=${VENV:-$HERE/.venv}
@@ -17,6 +17,7 @@ rm -rf "$VENV/data/filestore/$DB"
 echo "[test] linters"
 status=0
 bash "$HERE/scripts/lint.sh" || status=$?
+bash "$HERE/scripts/test_upgrade.sh" || status=$?  # from the previous version
 
 echo "[test] pytest-odoo"
 # run from the folder holding the addon's symlink, so that the tests are imported as

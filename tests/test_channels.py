@@ -151,7 +151,9 @@ class TestChannels(FollowupCommon):
         self.assertEqual(letter.partner_id, self.customer)
         self.assertEqual(
             letter.report_template,
-            self.env.ref("account_payment_followup.action_report_followup_letter"),
+            self.env.ref(
+                "account_payment_followup.res_partner_action_report_followup_letter"
+            ),
         )
         self.assertEqual((letter.zip, letter.city), ("4000", "Liège"))
         self.assertIn("letter queued for the post to Liège", self.last_message().body)

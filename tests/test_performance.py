@@ -44,7 +44,7 @@ class TestFollowupPerformance(FollowupCommon):
     def test_followup_list_queries_do_not_grow_with_partners(self):
         """The Follow-up Reports list (default filter, 80 rows, count) costs the same
         with 10 customers to follow up as with 200."""
-        action = self.env.ref("account_payment_followup.action_res_partner_followup")
+        action = self.env.ref("account_payment_followup.res_partner_action_followup")
         # force_search_count: count in both runs, as the list does past one page
         Partner = self.env["res.partner"].with_context(
             followup_open_next=True, force_search_count=True
@@ -155,7 +155,8 @@ class TestFollowupPerformance(FollowupCommon):
             patch.object(type(Report), "_run_wkhtmltopdf", run_wkhtmltopdf),
         ):
             pdf, _fmt = Report._render_qweb_pdf(
-                "account_payment_followup.action_report_followup_letter", partners.ids
+                "account_payment_followup.res_partner_action_report_followup_letter",
+                partners.ids,
             )
         self.assertTrue(pdf.startswith(b"%PDF"))
         return calls

@@ -121,7 +121,7 @@ class TestSecurityAccess(FollowupCommon):
             letter = partner.action_followup_print_letter()
             self.assertEqual(letter["type"], "ir.actions.report")
             report = self.env.ref(
-                "account_payment_followup.action_report_followup_letter"
+                "account_payment_followup.res_partner_action_report_followup_letter"
             ).with_user(self.billing)
             html, _fmt = report._render_qweb_html(report.report_name, partner.ids)
             self.assertIn(self.invoice.name, html.decode())
@@ -160,7 +160,7 @@ class TestSecurityAccess(FollowupCommon):
             self.assertEqual(levels.search([]), self.levels)
 
     def test_billing_user_opens_the_views(self):
-        action = self.env.ref("account_payment_followup.action_res_partner_followup")
+        action = self.env.ref("account_payment_followup.res_partner_action_followup")
         Partner = self.as_user(self.billing, self.env["res.partner"])
         views = [(view.view_id.id, view.view_mode) for view in action.view_ids]
         views.append((action.search_view_id.id, "search"))
@@ -171,7 +171,7 @@ class TestSecurityAccess(FollowupCommon):
         statement = etree.fromstring(result["views"]["form"]["arch"])
         self.assertNotEqual(statement.get("edit"), "False")
         level_action = self.env.ref(
-            "account_payment_followup.action_account_followup_level"
+            "account_payment_followup.account_followup_level_action"
         )
         Level = self.env["account.followup.level"].with_user(self.billing)
         Level.get_views([(level_action.view_id.id, "list"), (False, "form")])
@@ -204,8 +204,10 @@ class TestSecurityAccess(FollowupCommon):
                         Partner.search([("followup_status", "=", "in_need_of_action")])
 
     def test_outsiders_open_no_view_action_or_report(self):
-        action = self.env.ref("account_payment_followup.action_res_partner_followup")
-        report = self.env.ref("account_payment_followup.action_report_followup_letter")
+        action = self.env.ref("account_payment_followup.res_partner_action_followup")
+        report = self.env.ref(
+            "account_payment_followup.res_partner_action_report_followup_letter"
+        )
         for user, login in self.outsiders():
             with self.subTest(user=login):
                 # the follow-up views show none of the follow-up fields

@@ -91,7 +91,9 @@ class TestSecurityMultiCompany(FollowupCommon):
                 self.as_a(self.invoice_b).read(["name"])
             # the letter printed from A shows A's lines only
             report = (
-                self.env.ref("account_payment_followup.action_report_followup_letter")
+                self.env.ref(
+                    "account_payment_followup.res_partner_action_report_followup_letter"
+                )
                 .with_user(self.user_a)
                 .with_context(allowed_company_ids=self.company.ids)
             )

@@ -84,7 +84,7 @@ class TestFollowupTour(FollowupCommon, HttpCase):
         self.env.user.company_ids |= self.company
 
         self.start_tour(
-            "/odoo/action-account_payment_followup.action_res_partner_followup",
+            "/odoo/action-account_payment_followup.res_partner_action_followup",
             "account_payment_followup_batch_tour",
             login=self.env.user.login,
         )

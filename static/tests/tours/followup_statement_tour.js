@@ -16,7 +16,7 @@ registry.category("web_tour.tours").add("account_payment_followup_statement_tour
         {
             content: "Open Follow-up Reports",
             trigger:
-                ".dropdown-item[data-menu-xmlid='account_payment_followup.menu_account_followup_reports']",
+                ".dropdown-item[data-menu-xmlid='account_payment_followup.res_partner_menu_followup']",
             run: "click",
         },
         {
