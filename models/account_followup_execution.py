@@ -88,9 +88,12 @@ class AccountFollowupExecution(models.AbstractModel):
             "counts": dict.fromkeys(CHANNELS, 0),
             "reminders": self.env["account.followup.reminder"],
         }
-        # the author of the reminders, found once per sender address of the batch
-        # rather than by each message_post (see account.followup.send._send_email)
+        # found once for the batch rather than for each reminder (see
+        # account.followup.send._send_email): the author of each sender address,
+        # the catchall address of each company, the delays of each plan
         batch.setdefault("authors", {})
+        batch.setdefault("catchalls", {})
+        batch.setdefault("plans", {})
         for partner in self._sudo_partners(partners):
             try:
                 with self.env.cr.savepoint():
@@ -169,7 +172,7 @@ class AccountFollowupExecution(models.AbstractModel):
             partner.followup_actions_done = True
             self._log(partner, level, descriptions, data, reminder, partial=True)
         else:
-            self._mark_done(partner, level, descriptions, data, reminder, rows)
+            self._mark_done(partner, level, descriptions, data, reminder, rows, **batch)
         # what the caller reads next (status, level) reflects what was just done
         partner.invalidate_recordset(FOLLOWUP_COMPUTED_FIELDS)
         return reminder, tuple(channels)
@@ -222,7 +225,6 @@ class AccountFollowupExecution(models.AbstractModel):
     def _create_reminder(self, partner, level, data, rows, origin, partial):
         """The reminder record of this execution: what it covered, who ran it."""
         line_ids = [row["line_id"] for row in rows]
-        move_ids = list({row["move_id"] for row in rows})
         # sudo: nobody writes a reminder but the execution (billing users only read
         # them); see the class docstring for who gets here
         return (
@@ -243,7 +245,6 @@ class AccountFollowupExecution(models.AbstractModel):
                     "origin": origin,
                     "partial": bool(partial),
                     "line_ids": [Command.set(line_ids)],
-                    "move_ids": [Command.set(move_ids)],
                     "amount_due": (data or {}).get("total_due") or 0.0,
                     "amount_overdue": (data or {}).get("total_overdue") or 0.0,
                 }
@@ -251,7 +252,9 @@ class AccountFollowupExecution(models.AbstractModel):
         )
 
     @api.model
-    def _mark_done(self, partner, level, descriptions, data, reminder, rows=None):
+    def _mark_done(
+        self, partner, level, descriptions, data, reminder, rows=None, **batch
+    ):
         """Stamp each pending line with the highest level it reached, set the next
         follow-up date and log what was done."""
         Status = self.env["account.followup.status"]
@@ -265,7 +268,9 @@ class AccountFollowupExecution(models.AbstractModel):
             lines = Line.browse(line_ids)
             lines._followup_stamp(level_id, today)
             stamped |= lines
-        partner.followup_next_action_date = Status._next_action_date(rows, by_level)
+        partner.followup_next_action_date = Status._next_action_date(
+            rows, by_level, plans=batch.get("plans")
+        )
         partner.followup_actions_done = False
         self._log(partner, level, descriptions, data, reminder, lines=stamped)
 

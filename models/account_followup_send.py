@@ -174,16 +174,17 @@ class AccountFollowupSend(models.AbstractModel):
 
     @api.model
     def _send_email(
-        self, partner, level, checked, reminder, reply_to=None, authors=None, **_batch
+        self, partner, level, checked, reminder, authors=None, catchalls=None, **_b
     ):
         """Queue the reminder email (statement in the body, open invoices attached
         when the level asks it), posted on the reminder and sent to its recipient
         only.
 
-        :param reply_to: the reply-to address of the reminder when the batch found
-            it already (None: looked up by ``message_post``)
         :param authors: {sender address: author partner id}, shared by a batch so
             that each sender is looked up once
+        :param catchalls: {company id: catchall address}, shared by a batch: the
+            reply-to of a reminder is its company's catchall (a reminder has no
+            alias of its own), named after the reminder
         """
         recipient = checked["recipient"]
         template = checked["template"]
@@ -212,8 +213,24 @@ class AccountFollowupSend(models.AbstractModel):
         )
         # what message_post would compute, from what the batch already found
         post_values = {}
-        if reply_to is not None:
-            post_values["reply_to"] = reply_to or email_from
+        if catchalls is not None:
+            company = self.env.company
+            if company.id not in catchalls:
+                # sudo: the alias domains are read by message_post itself as sudo
+                alias_domain = reminder.sudo()._mail_get_alias_domains(
+                    default_company=company
+                )[reminder.id]
+                catchalls[company.id] = (company.catchall_email or False, alias_domain)
+            catchall, alias_domain = catchalls[company.id]
+            post_values["record_alias_domain_id"] = alias_domain.id
+            post_values["record_company_id"] = company.id
+            post_values["reply_to"] = (
+                reminder._notify_get_reply_to_formatted_email(
+                    catchall, reminder.display_name, company=company
+                )
+                if catchall
+                else email_from
+            )
         if authors is not None:
             if email_from not in authors:
                 authors[email_from] = reminder._message_compute_author(
@@ -221,7 +238,9 @@ class AccountFollowupSend(models.AbstractModel):
                 )[0]
             post_values["author_id"] = authors[email_from]
         message = reminder.with_context(
-            mail_notify_force_send=False, mail_post_autofollow=False
+            mail_notify_force_send=False,
+            mail_post_autofollow=False,
+            followup_first_message=True,
         ).message_post(
             **post_values,
             body=rendered["body_html"],
@@ -238,6 +257,7 @@ class AccountFollowupSend(models.AbstractModel):
                 "channel_email": True,
                 "email_message_id": message.id,
                 "email_to": checked["email"],
+                "email_state": "queued",
             }
         )
         return self.env._("email to %(email)s", email=checked["email"])
@@ -353,7 +373,9 @@ class AccountFollowupSend(models.AbstractModel):
             sms_pid_to_number={recipient.id: number},
             put_in_queue=True,
         )
-        reminder.write({"channel_sms": True, "sms_message_id": message.id})
+        reminder.write(
+            {"channel_sms": True, "sms_message_id": message.id, "sms_state": "queued"}
+        )
         return self.env._("SMS to %(number)s", number=number)
 
     # ------------------------------------------------------------------

@@ -12,12 +12,8 @@ class AccountMove(models.Model):
 
     followup_reminder_ids = fields.Many2many(
         "account.followup.reminder",
-        "account_followup_reminder_move_rel",
-        "move_id",
-        "reminder_id",
         string="Payment reminders",
-        readonly=True,
-        copy=False,
+        compute="_compute_followup_reminder_ids",
         groups=FOLLOWUP_GROUPS,
     )
     followup_reminder_count = fields.Integer(
@@ -52,6 +48,14 @@ class AccountMove(models.Model):
             first_date = due and due + timedelta(days=first.delay)
             if first_date and first_date < next_date:
                 partner.followup_next_action_date = first_date
+
+    def _compute_followup_reminder_ids(self):
+        Reminder = self.env["account.followup.reminder"]
+        reminders = Reminder.search([("line_ids.move_id", "in", self.ids)])
+        for move in self:
+            move.followup_reminder_ids = reminders.filtered(
+                lambda r, move=move: move in r.line_ids.move_id
+            )
 
     @api.depends("followup_reminder_ids")
     def _compute_followup_reminder_count(self):

@@ -67,6 +67,8 @@ class TestFollowupReminder(FollowupCommon):
         self.assertEqual(len(note), 1)
         self.assertIn("account.followup.reminder", note.body)
         # each invoice concerned shows it
+        # (what opening the invoice in a new request reads)
+        late.invalidate_recordset(["followup_reminder_ids", "followup_reminder_count"])
         self.assertEqual(late.followup_reminder_ids, reminder)
         self.assertEqual(late.followup_reminder_count, 1)
 
