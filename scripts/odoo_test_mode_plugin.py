@@ -13,12 +13,12 @@ import pytest
 
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)
 def pytest_cmdline_main(config):
-    from odoo.tools import config as odoo_config  # noqa: PLC0415
+    from odoo.tools import config as odoo_config
 
     previous = odoo_config["test_enable"]
     odoo_config["test_enable"] = True
     try:
-        import odoo.tests  # noqa: F401, PLC0415
+        import odoo.tests  # noqa: F401
     finally:
         odoo_config["test_enable"] = previous
     yield
