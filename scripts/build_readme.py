@@ -25,6 +25,7 @@ SECTIONS = [
     ("USAGE.md", "Usage"),
     ("ROADMAP.md", "Known issues / Roadmap"),
     ("HISTORY.md", "Changelog"),
+    ("CONTRIBUTING.md", "Contributing"),
 ]
 UNDERLINES = {1: "=", 2: "~", 3: "^", 4: '"'}
 
@@ -98,7 +99,8 @@ def build(image_dir=""):
         parts.append(
             md_to_rst(description.read_text(), level_offset=-1, image_dir=image_dir)
         )
-    parts += ["**Table of contents**", "", ".. contents::", "   :local:", ""]
+    # the whole document, not :local: (here, inside the description's last section)
+    parts += [".. contents:: Table of contents", "   :depth: 2", ""]
     for filename, title in SECTIONS[1:]:
         path = readme / filename
         if not path.exists():
@@ -126,10 +128,13 @@ def build_html():
         "halt_level": 2,  # a reStructuredText warning is an error
         "report_level": 2,
         "output_encoding": "unicode",
+        "xml_declaration": False,  # Odoo 17+ warns about one in index.html
     }
+    # the writer OCA's readme generator uses: its table of contents is a <div>, which
+    # Odoo's HTML sanitizer keeps on the Apps screen (it drops html5's <nav>)
     html = publish_string(
         source=build(image_dir=DESCRIPTION_DIR),
-        writer_name="html5",
+        writer_name="html4css1",
         settings_overrides=settings,
     )
     return html.rstrip("\n") + "\n"
