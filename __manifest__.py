@@ -32,6 +32,11 @@
         "views/res_config_settings_views.xml",
         "views/account_payment_followup_menus.xml",
     ],
+    "demo": [
+        "demo/res_company_demo.xml",
+        "demo/res_partner_demo.xml",
+        "demo/account_move_demo.xml",
+    ],
     "assets": {
         "web.assets_backend": [
             "account_payment_followup/static/src/components/**/*",
