@@ -2,9 +2,11 @@
 # Upgrade test: install the previous version of the addon, use it as a customer would,
 # upgrade to this checkout, check that nothing the customer had is lost.
 #
-#   1. the previous version is the newest commit of the first-parent history whose
-#      __manifest__.py says $UPGRADE_FROM (found by content, so that a fresh clone without
-#      tags works; a shallow clone is deepened first), or $UPGRADE_FROM_REV;
+#   1. the previous version is the commit that released $UPGRADE_FROM (RELEASED below:
+#      the development commits that followed it kept its version number for a while), else
+#      the newest commit of the first-parent history whose __manifest__.py says it
+#      (found by content, so that a fresh clone without tags works; a shallow clone is
+#      deepened first), or $UPGRADE_FROM_REV;
 #   2. `git archive` of that commit is installed in a fresh database;
 #   3. an odoo shell customises it: a level's days and name, the mail template's subject,
 #      the daily run's interval (and switched off), the default reminder type set to
@@ -49,8 +51,20 @@ find_previous() {
     return 1
 }
 
+# the commit of each released version
+declare -A RELEASED=(
+    [18.0.1.0.0]=c37aa06fdd2907842041cc1c2f640f807cacd149
+)
+
 # --- 1. the previous version ---------------------------------------------------------------
-rev=${UPGRADE_FROM_REV:-}
+rev=${UPGRADE_FROM_REV:-${RELEASED[$FROM]:-}}
+if [ -n "$rev" ] && ! git -C "$HERE" cat-file -e "$rev^{commit}" 2>/dev/null; then
+    if [ "$(git -C "$HERE" rev-parse --is-shallow-repository)" = true ]; then
+        say "shallow clone: fetching the history to find version $FROM"
+        git -C "$HERE" fetch -q --unshallow || true
+    fi
+    git -C "$HERE" cat-file -e "$rev^{commit}" 2>/dev/null || rev=
+fi
 if [ -z "$rev" ]; then
     rev=$(find_previous) || {
         if [ "$(git -C "$HERE" rev-parse --is-shallow-repository)" = true ]; then
