@@ -54,7 +54,6 @@ class AccountFollowupReminder(models.Model):
     )
     level_id = fields.Many2one(
         "account.followup.level",
-        string="Level",
         required=True,
         readonly=True,
         index=True,
