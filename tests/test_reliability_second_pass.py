@@ -455,7 +455,7 @@ class TestReliabilitySecondPass(FollowupCommon):
             with freeze_time(day):
                 self.run_cron()
         failed = self.notes(self.customer).filtered(
-            lambda m: "Follow-up failed" in m.body
+            lambda m: m.message_type == "notification" and "Follow-up failed" in m.body
         )
         self.assertEqual(len(failed), 1)
         self.assertEqual(len(self.customer.activity_ids), 1)
@@ -464,7 +464,7 @@ class TestReliabilitySecondPass(FollowupCommon):
         with freeze_time("2026-01-24"):
             self.run_cron()
         failed = self.notes(self.customer).filtered(
-            lambda m: "Follow-up failed" in m.body
+            lambda m: m.message_type == "notification" and "Follow-up failed" in m.body
         )
         self.assertEqual(len(failed), 2)
 
@@ -490,9 +490,8 @@ class TestReliabilitySecondPass(FollowupCommon):
         _message, action, _button, context = caught.exception.args
         self.assertTrue(context["followup_confirm_resend"])
         server_action = self.env["ir.actions.server"].browse(action["id"])
-        server_action.with_context(
-            **context, active_model="res.partner", active_ids=self.customer.ids
-        ).run()
+        self.assertEqual(context["active_ids"], self.customer.ids)
+        server_action.with_context(**context).run()
         self.assertEqual(Letter.search_count(domain), 2)
 
     @freeze_time("2026-01-25")

@@ -244,15 +244,21 @@ class TestReliabilitySecondPassConcurrency(TransactionCase):
             with self.assertRaises(WorkerKilled):
                 self.run_cron(batch_size=2)
             self.assertEqual(set(self.reminded().values()), {0})
-            # 2nd run: the others first, then the poison, alone
+            # 2nd run: the customers of other batches first, then those of the
+            # killed batch, alone: the poison first (same count, lower id)
             with self.assertRaises(WorkerKilled):
                 self.run_cron(batch_size=2)
             reminded = self.reminded()
             self.assertEqual(reminded.pop(poison), 0)
-            self.assertEqual(set(reminded.values()), {1}, "the others are reminded")
-            # 3rd run: the poison alone again
+            self.assertEqual(reminded.pop(self.partner_ids[1]), 0)
+            self.assertEqual(set(reminded.values()), {1}, "nobody else is blocked")
+            # 3rd run: its batch-mate goes first now (fewer crashes), then the
+            # poison, alone
             with self.assertRaises(WorkerKilled):
                 self.run_cron(batch_size=2)
+            reminded = self.reminded()
+            self.assertEqual(reminded.pop(poison), 0)
+            self.assertEqual(set(reminded.values()), {1})
             # 4th run: reported and skipped, the run ends normally
             totals = self.run_cron(batch_size=2)
         self.assertEqual(totals["processed"], 0)
