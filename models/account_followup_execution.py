@@ -25,8 +25,8 @@ CRON_MAX_ATTEMPTS = 3
 # The channels that cost money (IAP credits): run again the same day only when the
 # user confirms. {channel: the server action that confirms it}
 PAID_CHANNELS = {
-    "post": "account_payment_followup.action_server_followup_send_post",
-    "sms": "account_payment_followup.action_server_followup_send_sms",
+    "post": "account_payment_followup.res_partner_action_server_followup_send_post",
+    "sms": "account_payment_followup.res_partner_action_server_followup_send_sms",
 }
 
 
@@ -259,7 +259,9 @@ class AccountFollowupExecution(models.AbstractModel):
         if partial and len(paid) == 1:
             xmlid = PAID_CHANNELS[paid[0]]
         else:
-            xmlid = "account_payment_followup.action_server_followup_process"
+            xmlid = (
+                "account_payment_followup.res_partner_action_server_followup_process"
+            )
         action = self.env["ir.actions.actions"]._for_xml_id(xmlid)
         raise RedirectWarning(
             message,
