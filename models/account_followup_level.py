@@ -182,20 +182,32 @@ class AccountFollowupLevel(models.Model):
 
     def _restamp_moved(self, old_delays):
         """The days of levels already applied changed (``old_delays``: {level: its
-        days before}). An open item stamped with such a level had passed, in the
-        plan it was followed up with, every level up to those days: it is stamped
-        again with the level of the new plan it has passed the same way, the
-        highest at most at those days. So that lowering the days of a level does
-        not send again the levels it now passes, and raising them does not skip
-        the levels it now comes after. Its follow-up date does not change."""
+        days before}). An open item stamped with such a level had passed every
+        level up to it in the plan it was followed up with. Lowered, the level now
+        comes after no more levels than before: the item is stamped with the
+        highest level at most at the level's former days, which it had passed too,
+        so that none of them is sent again. Raised past other levels, the item
+        has not passed those: it is stamped with the level before the level's
+        former place, so that none of them is skipped. Its follow-up date does
+        not change; the items stamped with other levels keep their stamp."""
         Line = self.env["account.move.line"]
         for level, old_delay in old_delays.items():
+            company = level.company_id
+            if level.delay > old_delay and not self.search_count(
+                [
+                    ("company_id", "=", company.id),
+                    ("delay", ">", old_delay),
+                    ("delay", "<", level.delay),
+                ],
+                limit=1,
+            ):
+                continue  # raised, still in the same place of the plan
             # sudo: the lines may be hidden from the manager by a rule; only their
             # stamp is moved, nothing of them is shown
             lines = Line.sudo().search(
                 [
                     ("followup_level_id", "=", level.id),
-                    ("company_id", "=", level.company_id.id),
+                    ("company_id", "=", company.id),
                     ("reconciled", "=", False),
                     ("parent_state", "=", "posted"),
                     ("amount_residual", "!=", 0),
@@ -203,11 +215,9 @@ class AccountFollowupLevel(models.Model):
             )
             if not lines:
                 continue
+            # lowered, the level itself is among them; raised, it is not
             passed = self.search(
-                [
-                    ("company_id", "=", level.company_id.id),
-                    ("delay", "<=", old_delay),
-                ],
+                [("company_id", "=", company.id), ("delay", "<=", old_delay)],
                 order="delay desc",
                 limit=1,
             )

@@ -1,6 +1,10 @@
 # Copyright 2026 Payment Follow-ups contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+from contextlib import contextmanager
+
 from markupsafe import Markup
+from psycopg2 import errors as pg_errors
 
 from odoo import api, models
 from odoo.exceptions import UserError
@@ -10,6 +14,8 @@ from odoo.tools.safe_eval import safe_eval
 from odoo.addons.snailmail.country_utils import SNAILMAIL_COUNTRIES
 
 from ..tools import CHANNELS
+
+_logger = logging.getLogger(__name__)
 
 # The layouts snailmail swaps for the standard one when it prints a letter (they
 # print nothing where the envelope's window is).
@@ -118,6 +124,19 @@ class AccountFollowupSend(models.AbstractModel):
         levels = partner._followup_open_lines().followup_level_id
         return levels.sorted("delay")[-1:] if levels else levels
 
+    @contextmanager
+    def _rendering(self, failure_message):
+        """Run a rendering (a template, a PDF): when it fails, the error says what
+        could not be rendered, in the user's words; its details (a traceback, the
+        template's source, SQL) go to the server log, never to the chatter."""
+        try:
+            yield
+        except pg_errors.TransactionRollbackError:
+            raise
+        except Exception:
+            _logger.exception("Payment follow-ups: %s", failure_message)
+            raise UserError(failure_message) from None
+
     # ------------------------------------------------------------------
     # All channels of a level
     # ------------------------------------------------------------------
@@ -214,28 +233,38 @@ class AccountFollowupSend(models.AbstractModel):
         recipient = checked["recipient"]
         template = checked["template"]
         lang = partner._followup_get_lang()
-        statement = self.with_context(lang=lang)._render_statement(partner, level=level)
-        description = level.with_context(lang=lang).description or ""
-        rendered = {}
-        for field_name in ("subject", "body_html"):
-            rendered[field_name] = template.with_context(lang=lang)._render_field(
-                field_name,
-                partner.ids,
-                add_context={
-                    "followup_level": level,
-                    "followup_description": Markup(description),
-                    "followup_statement": statement,
-                    "company": self.env.company,
-                },
-            )[partner.id]
+        failure = self.env._(
+            "The email template “%(template)s” could not be rendered for "
+            "%(partner)s: check its placeholders and the text of the level. The "
+            "details are in the server log.",
+            template=template.name,
+            partner=partner.display_name,
+        )
+        with self._rendering(failure):
+            statement = self.with_context(lang=lang)._render_statement(
+                partner, level=level
+            )
+            description = level.with_context(lang=lang).description or ""
+            rendered = {}
+            for field_name in ("subject", "body_html"):
+                rendered[field_name] = template.with_context(lang=lang)._render_field(
+                    field_name,
+                    partner.ids,
+                    add_context={
+                        "followup_level": level,
+                        "followup_description": Markup(description),
+                        "followup_statement": statement,
+                        "company": self.env.company,
+                    },
+                )[partner.id]
+            email_from = (
+                template._render_field("email_from", partner.ids)[partner.id]
+                if template.email_from
+                else self.env.company.email_formatted or self.env.user.email_formatted
+            )
         attachment_ids = []
         if level.attach_invoices:
             attachment_ids = self._invoice_attachments(partner).ids
-        email_from = (
-            template._render_field("email_from", partner.ids)[partner.id]
-            if template.email_from
-            else self.env.company.email_formatted or self.env.user.email_formatted
-        )
         # what message_post would compute, from what the batch already found
         post_values = {}
         if catchalls is not None:
@@ -302,9 +331,15 @@ class AccountFollowupSend(models.AbstractModel):
             else:
                 to_render |= move
         for move in to_render:
-            pdf, _fmt = self.env["ir.actions.report"]._render_qweb_pdf(
-                "account.account_invoices", move.ids
+            failure = self.env._(
+                "The PDF of the invoice %(invoice)s could not be rendered to attach "
+                "it to the reminder. The details are in the server log.",
+                invoice=move.name,
             )
+            with self._rendering(failure):
+                pdf, _fmt = self.env["ir.actions.report"]._render_qweb_pdf(
+                    "account.account_invoices", move.ids
+                )
             attachments |= self.env["ir.attachment"].create(
                 {
                     "name": f"{(move.name or 'invoice').replace('/', '_')}.pdf",
@@ -413,11 +448,17 @@ class AccountFollowupSend(models.AbstractModel):
         reminder."""
         recipient = checked["recipient"]
         number = checked["number"]
-        body = (
-            checked["template"]
-            .with_context(lang=partner._followup_get_lang())
-            ._render_field("body", partner.ids, compute_lang=False)[partner.id]
+        template = checked["template"]
+        failure = self.env._(
+            "The SMS template “%(template)s” could not be rendered for %(partner)s: "
+            "check its placeholders. The details are in the server log.",
+            template=template.name,
+            partner=partner.display_name,
         )
+        with self._rendering(failure):
+            body = template.with_context(
+                lang=partner._followup_get_lang()
+            )._render_field("body", partner.ids, compute_lang=False)[partner.id]
         message = reminder._message_sms(
             html2plaintext(body) if "<" in (body or "") else body,
             partner_ids=recipient.ids,
@@ -514,14 +555,20 @@ class AccountFollowupSend(models.AbstractModel):
             company.external_report_layout_id = self.env.ref(
                 "web.external_layout_standard"
             )
+        failure = self.env._(
+            "The letter to post to %(partner)s could not be rendered. The details "
+            "are in the server log.",
+            partner=partner.display_name,
+        )
         try:
-            pdf, _fmt = (
-                self.env["ir.actions.report"]
-                .with_context(
-                    snailmail_layout=not letter.cover, followup_letter_posted=True
+            with self._rendering(failure):
+                pdf, _fmt = (
+                    self.env["ir.actions.report"]
+                    .with_context(
+                        snailmail_layout=not letter.cover, followup_letter_posted=True
+                    )
+                    ._render_qweb_pdf(report, partner.ids)
                 )
-                ._render_qweb_pdf(report, partner.ids)
-            )
         finally:
             if company.external_report_layout_id != layout:
                 company.external_report_layout_id = layout

@@ -72,15 +72,11 @@ class AccountFollowupLineNote(models.TransientModel):
                     date=format_date(self.env, self.expected_date),
                 )
             )
-        # the notes add up: the previous ones stay, each dated and signed
-        entry = self.env._(
-            "%(date)s, %(user)s: %(note)s",
-            date=format_date(self.env, today),
-            user=self.env.user.name,
-            note=self.note,
-        )
+        # the notes add up (the chatter says who wrote each and when)
         previous = line.followup_note
-        values = {"followup_note": f"{previous}\n{entry}" if previous else entry}
+        values = {
+            "followup_note": f"{previous}\n{self.note}" if previous else self.note
+        }
         if self.delay != "none":
             values["followup_expected_date"] = self.expected_date
         # logged below, in one note
