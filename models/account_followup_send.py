@@ -545,15 +545,20 @@ class AccountFollowupSend(models.AbstractModel):
     def _render_post_letter(self, partner, letter, report):
         """The PDF snailmail would render (``snailmail.letter._fetch_attachment``:
         its layout, margins and cover page), rendered in the current company."""
-        company = self.env.company.sudo()
-        layout = company.external_report_layout_id
+        company = self.env.company
+        layout_field = company._fields["external_report_layout_id"]
         unsupported = {
             self.env.ref(f"web.external_layout_{name}", raise_if_not_found=False)
             for name in SNAILMAIL_UNSUPPORTED_LAYOUTS
         }
-        if layout and layout in unsupported:
-            company.external_report_layout_id = self.env.ref(
-                "web.external_layout_standard"
+        swapped = company.external_report_layout_id in unsupported
+        if swapped:
+            # the standard layout for this rendering, as snailmail does, but in
+            # the cache only: writing the company would lock its row for the rest
+            # of the transaction (a whole batch of the daily run)
+            company.flush_recordset([layout_field.name])
+            self.env.cache.set(
+                company, layout_field, self.env.ref("web.external_layout_standard").id
             )
         failure = self.env._(
             "The letter to post to %(partner)s could not be rendered. The details "
@@ -570,8 +575,8 @@ class AccountFollowupSend(models.AbstractModel):
                     ._render_qweb_pdf(report, partner.ids)
                 )
         finally:
-            if company.external_report_layout_id != layout:
-                company.external_report_layout_id = layout
+            if swapped:
+                company.invalidate_recordset([layout_field.name])
         # (Odoo's test mode renders reports as HTML: only a PDF gets them)
         if pdf.startswith(b"%PDF"):
             pdf = letter._overwrite_margins(pdf)

@@ -20,9 +20,16 @@ class IrActionsReport(models.Model):
         """A follow-up letter counts as printed once its PDF exists: the customers
         whose letters were just rendered leave "Letters to print" (a rendering
         that fails raises before, and leaves them there). A letter rendered for
-        the post (``followup_letter_posted``) is not the printed letter."""
+        the post (``followup_letter_posted``) is not the printed letter. Neither is
+        one rendered in a read-only request (a direct ``/report/pdf`` link): it
+        stays to print rather than being rendered twice (Odoo retries a read-only
+        request that writes); the client downloads through a read/write one."""
         result = super()._render_qweb_pdf(report_ref, res_ids=res_ids, data=data)
-        if res_ids and not self.env.context.get("followup_letter_posted"):
+        if (
+            res_ids
+            and not self.env.context.get("followup_letter_posted")
+            and not self.env.cr.readonly
+        ):
             report = self._get_report(report_ref)
             if report.report_name == FOLLOWUP_LETTER_REPORT:
                 ids = [res_ids] if isinstance(res_ids, int) else list(res_ids)

@@ -22,6 +22,7 @@ from .common import FollowupCommon
 
 IAP_JSONRPC = "odoo.addons.iap.tools.iap_tools.iap_jsonrpc"
 LETTER = "account_payment_followup.report_followup_letter"
+LETTER_VALUES = "report.account_payment_followup.report_followup_letter"
 
 
 @tagged("post_install", "-at_install")
@@ -171,6 +172,27 @@ class TestReliabilitySecondPass(FollowupCommon):
         self.assertIn("700.00", content)
         self.assertNotIn("100.00", content)
         self.assertIn("9 Other Street", content, "B's letterhead")
+
+    @freeze_time("2026-01-25")
+    def test_03_posted_letter_in_a_layout_snailmail_prints(self):
+        """As snailmail does, a posted letter uses the standard layout instead of
+        the layouts that print nothing where the envelope's window is, without
+        changing the company's layout."""
+        bubble = self.env.ref("web.external_layout_bubble")
+        self.company.external_report_layout_id = bubble
+        self.make_invoice()
+        Letter = type(self.env[LETTER_VALUES])
+        # the letterhead of Odoo's layouts (a wkhtmltopdf with patched Qt)
+        with patch.object(Letter, "_letterhead_in_page", return_value=False):
+            self.customer.action_followup_send_post()
+        letter = self.env["snailmail.letter"].search(
+            [("model", "=", "res.partner"), ("res_id", "=", self.customer.id)]
+        )
+        content = letter.attachment_id.raw.decode()
+        self.assertIn("o_report_layout_standard", content)
+        self.assertNotIn("o_report_layout_bubble", content)
+        self.company.invalidate_recordset()
+        self.assertEqual(self.company.external_report_layout_id, bubble)
 
     # ------------------------------------------------------------------
     # 4. The batch summary and the wizards
