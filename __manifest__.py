@@ -20,6 +20,7 @@
         "data/ir_cron_data.xml",
         "data/mail_activity_type_data.xml",
         "data/res_partner_data.xml",
+        "data/ir_actions_server_data.xml",
         "report/account_followup_templates.xml",
         "report/account_followup_reports.xml",
         "wizards/account_followup_snooze_views.xml",

@@ -18,6 +18,16 @@ class ResCompany(models.Model):
     followup_level_ids = fields.One2many(
         "account.followup.level", "company_id", string="Follow-up plan"
     )
+    followup_manager_id = fields.Many2one(
+        "res.users",
+        string="Follow-up manager",
+        domain="[('share', '=', False), ('company_ids', 'in', id)]",
+        help="Who gets the follow-up activities (calls to make, follow-ups that "
+        "failed) of the customers that have neither a follow-up responsible nor a "
+        "salesperson, those of the daily run in particular. Empty: the user who "
+        "runs the follow-up, and for the daily run an accounting administrator of "
+        "the company.",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -12,6 +12,9 @@ class ResConfigSettings(models.TransientModel):
         inverse="_inverse_followup_cron_active",
         readonly=False,
     )
+    followup_manager_id = fields.Many2one(
+        related="company_id.followup_manager_id", readonly=False
+    )
 
     @api.depends("company_id")
     def _compute_followup_cron_active(self):

@@ -57,6 +57,11 @@ class TestFollowupReminder(FollowupCommon):
         self.assertFalse(reminder.channel_sms)
         self.assertEqual(reminder.email_to, "one@example.com")
         self.assertEqual(reminder.email_state, "queued")
+        # the letter is generated once its PDF is rendered (the download)
+        self.assertEqual(reminder.letter_state, "to_print")
+        self.env["ir.actions.report"]._render_qweb_pdf(
+            "account_payment_followup.report_followup_letter", self.customer.ids
+        )
         self.assertEqual(reminder.letter_state, "generated")
         # the email is posted on the reminder; the customer's chatter links to it
         self.assertEqual(reminder.email_message_id.model, reminder._name)
