@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import date
 
-from odoo import Command
+from odoo import Command, http
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
@@ -173,3 +173,13 @@ class FollowupCommon(AccountTestInvoicingCommon):
         return moves.line_ids.filtered(
             lambda line: line.account_id.account_type == "asset_receivable"
         )
+
+
+def warm_up_http_statics():
+    """Read the addons' manifests for the HTTP server in the test's own thread.
+
+    The server reads them lazily at the first request for a static file. Done in
+    the server's thread while a tour starts, CPython 3.11.7's parser can fail with
+    "SystemError: AST constructor recursion depth mismatch" (a CPython bug fixed in
+    later 3.11 releases), which then fails the tour at random."""
+    http.root.statics  # noqa: B018 (a lazy property: reading it fills it)

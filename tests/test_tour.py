@@ -4,13 +4,18 @@ from datetime import timedelta
 
 from odoo.tests import HttpCase, tagged
 
-from .common import FollowupCommon
+from .common import FollowupCommon, warm_up_http_statics
 
 
 @tagged("post_install", "-at_install")
 class TestFollowupTour(FollowupCommon, HttpCase):
     """The statement in a real browser (headless Chromium): dates are relative to
     today, as the browser's clock is not frozen."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        warm_up_http_statics()
 
     def test_statement_tour(self):
         today = self.company._followup_today()
