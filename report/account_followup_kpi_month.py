@@ -57,28 +57,28 @@ class AccountFollowupKpiMonth(models.TransientModel):
     )
     dso = fields.Float(
         string="DSO (days)",
-        digits=(16, 1),
+        digits=(16, 2),
         readonly=True,
         aggregator="avg",
         help="Days sales outstanding = Receivables / Sales x Days. 0 without sales.",
     )
     best_possible_dso = fields.Float(
         string="Best possible DSO (days)",
-        digits=(16, 1),
+        digits=(16, 2),
         readonly=True,
         aggregator="avg",
         help="Current receivables / Sales x Days. 0 without sales.",
     )
     average_days_delinquent = fields.Float(
         string="Average days delinquent",
-        digits=(16, 1),
+        digits=(16, 2),
         readonly=True,
         aggregator="avg",
         help="DSO - Best possible DSO.",
     )
     cei = fields.Float(
         string="CEI (%)",
-        digits=(16, 1),
+        digits=(16, 2),
         readonly=True,
         aggregator="avg",
         help="Collection effectiveness index = (Receivables at the start + Sales - "

@@ -84,27 +84,27 @@ class AccountFollowupAnalysisWizard(models.TransientModel):
     )
     dso = fields.Float(
         string="DSO (days)",
-        digits=(16, 1),
+        digits=(16, 2),
         compute="_compute_figures",
         help="Days sales outstanding = Receivables / Sales x Days: how many days of "
         "sales the customers owe. 0 without sales.",
     )
     best_possible_dso = fields.Float(
         string="Best possible DSO (days)",
-        digits=(16, 1),
+        digits=(16, 2),
         compute="_compute_figures",
         help="Current receivables / Sales x Days: the DSO if every customer paid on "
         "time. 0 without sales.",
     )
     average_days_delinquent = fields.Float(
         string="Average days delinquent",
-        digits=(16, 1),
+        digits=(16, 2),
         compute="_compute_figures",
         help="DSO - Best possible DSO: how many days late customers pay, on average.",
     )
     cei = fields.Float(
         string="CEI (%)",
-        digits=(16, 1),
+        digits=(16, 2),
         compute="_compute_figures",
         help="Collection effectiveness index = (Receivables at the start + Sales - "
         "Receivables) / (Receivables at the start + Sales - Current receivables) x "
