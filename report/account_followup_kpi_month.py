@@ -46,6 +46,7 @@ class AccountFollowupKpiMonth(models.TransientModel):
         "dated on or before the last day of the month.",
     )
     current_receivables = fields.Monetary(
+        string="Current receivables",
         readonly=True,
         aggregator="avg",
         help="Open amount not yet due on the last day of the month.",

@@ -74,6 +74,7 @@ class AccountFollowupAnalysisWizard(models.TransientModel):
         "(or was credited) in the period.",
     )
     current_receivables = fields.Monetary(
+        string="Current receivables",
         compute="_compute_figures",
         help="Open amount not yet due on the last day of the period (the aging's "
         "Not due).",
