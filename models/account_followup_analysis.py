@@ -11,9 +11,7 @@ from .account_followup_status import open_line_predicate
 # The aging buckets: days past the due date on the date of the aging.
 AGING_BUCKETS = ("current", "1_30", "31_60", "61_90", "90_plus")
 # res.partner field of each bucket (the statement's aging strip)
-AGING_PARTNER_FIELDS = {
-    f"followup_aging_{bucket}": bucket for bucket in AGING_BUCKETS
-}
+AGING_PARTNER_FIELDS = {f"followup_aging_{bucket}": bucket for bucket in AGING_BUCKETS}
 # The figures of a period beside the aging and the levels, in the order the analysis
 # shows and exports them (fields of account.followup.analysis.wizard).
 FIGURE_FIELDS = (
@@ -315,7 +313,11 @@ class AccountFollowupAnalysis(models.AbstractModel):
             return values
 
         if not by_partner:
-            return buckets(rows[0]) if rows else dict.fromkeys((*AGING_BUCKETS, "total"), 0.0)
+            return (
+                buckets(rows[0])
+                if rows
+                else dict.fromkeys((*AGING_BUCKETS, "total"), 0.0)
+            )
         return {row["partner_id"] or False: buckets(row) for row in rows}
 
     @api.model
@@ -441,7 +443,9 @@ class AccountFollowupAnalysis(models.AbstractModel):
         date_from = fields.Date.to_date(date_from)
         date_to = fields.Date.to_date(date_to)
         if not date_from or not date_to:
-            raise UserError(self.env._("Choose the first and the last day of the period."))
+            raise UserError(
+                self.env._("Choose the first and the last day of the period.")
+            )
         if date_from > date_to:
             raise UserError(
                 self.env._(
@@ -498,8 +502,13 @@ class AccountFollowupAnalysis(models.AbstractModel):
         balances = self._receivables_at(company, starts + ends)
         sales = self._sales(company, periods)
         if aging:
-            agings = [self._aging(date=end, company=company, by_partner=False) for end in ends]
-            current = {end: aging_row["current"] for end, aging_row in zip(ends, agings, strict=True)}
+            agings = [
+                self._aging(date=end, company=company, by_partner=False) for end in ends
+            ]
+            current = {
+                end: aging_row["current"]
+                for end, aging_row in zip(ends, agings, strict=True)
+            }
         else:
             agings = [None] * len(periods)
             current = self._current_receivables(company, ends)
@@ -592,7 +601,9 @@ class AccountFollowupAnalysis(models.AbstractModel):
         )
         by_index = dict(rows)
         currency = company.currency_id
-        return [currency.round(by_index.get(idx + 1) or 0.0) for idx in range(len(periods))]
+        return [
+            currency.round(by_index.get(idx + 1) or 0.0) for idx in range(len(periods))
+        ]
 
     @api.model
     def _current_receivables(self, company, dates):
@@ -601,7 +612,9 @@ class AccountFollowupAnalysis(models.AbstractModel):
             self._aging_query(company, dates, by_partner=False, due_from=True)
         )
         currency = company.currency_id
-        return {row["at_date"]: currency.round(row["amount_current"] or 0.0) for row in rows}
+        return {
+            row["at_date"]: currency.round(row["amount_current"] or 0.0) for row in rows
+        }
 
     @api.model
     def _by_level(self, company, periods):
@@ -634,15 +647,15 @@ class AccountFollowupAnalysis(models.AbstractModel):
             .with_context(active_test=False)
             .search([("company_id", "=", company.id)])
         )
-        result = []
-        for idx in range(1, len(periods) + 1):
-            # every active level of the plan, reminded or not
-            by_level = {
+        # every active level of the plan, reminded or not
+        result = [
+            {
                 level.id: {"reminded": 0.0, "paid_within_7": 0.0, "paid_within_30": 0.0}
                 for level in levels
                 if level.active
             }
-            result.append(by_level)
+            for _period in periods
+        ]
         for idx, level_id, reminded, paid_7, paid_30 in rows:
             result[idx - 1][level_id] = {
                 "reminded": currency.round(reminded or 0.0),
@@ -658,7 +671,9 @@ class AccountFollowupAnalysis(models.AbstractModel):
         first = fields.Date.to_date(date).replace(day=1)
         months = []
         for _i in range(count):
-            last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+            last = (first.replace(day=28) + timedelta(days=4)).replace(
+                day=1
+            ) - timedelta(days=1)
             months.append((first, last))
             first = (first - timedelta(days=1)).replace(day=1)
         return months[::-1]

@@ -171,7 +171,9 @@ class AccountFollowupExport(models.AbstractModel):
             sheet.write(0, 0, _("Customer statements"), styles["title"])
             sheet.write(1, 0, company.name)
             sheet.write(2, 0, _("Date"))
-            sheet.write_datetime(2, 1, fields.Datetime.to_datetime(today), styles["date"])
+            sheet.write_datetime(
+                2, 1, fields.Datetime.to_datetime(today), styles["date"]
+            )
             sheet.write(3, 0, _("Currency"))
             sheet.write(3, 1, currency.name)
             headers = [_("Customer"), _("Total due"), _("Total overdue")] + [
@@ -255,7 +257,9 @@ class AccountFollowupExport(models.AbstractModel):
             sheet.write_datetime(
                 row, 1, fields.Datetime.to_datetime(line.date), styles["date"]
             )
-            sheet.write_datetime(row, 2, fields.Datetime.to_datetime(due), styles["date"])
+            sheet.write_datetime(
+                row, 2, fields.Datetime.to_datetime(due), styles["date"]
+            )
             if line.followup_expected_date:
                 sheet.write_datetime(
                     row,
@@ -328,12 +332,16 @@ class AccountFollowupExport(models.AbstractModel):
         sheet.write(1, 0, _("Company"))
         sheet.write(1, 1, company.name)
         sheet.write(2, 0, _("From"))
-        sheet.write_datetime(2, 1, fields.Datetime.to_datetime(date_from), styles["date"])
+        sheet.write_datetime(
+            2, 1, fields.Datetime.to_datetime(date_from), styles["date"]
+        )
         sheet.write(3, 0, _("To"))
         sheet.write_datetime(3, 1, fields.Datetime.to_datetime(date_to), styles["date"])
         sheet.write(4, 0, _("Currency"))
         sheet.write(4, 1, currency.name)
-        for col, header in enumerate([_("Figure"), _("Value"), _("How it is computed")]):
+        for col, header in enumerate(
+            [_("Figure"), _("Value"), _("How it is computed")]
+        ):
             sheet.write(6, col, header, styles["header"])
         for row, fname in enumerate(FIGURE_FIELDS, start=7):
             field = Wizard._fields[fname]
@@ -349,24 +357,35 @@ class AccountFollowupExport(models.AbstractModel):
 
         # the aging on the last day, in total and by customer
         sheet = workbook.add_worksheet(self._sheet_name(_("Aging"), used))
-        sheet.write(0, 0, _("Aging on %(date)s", date=fields.Date.to_string(date_to)), styles["title"])
+        sheet.write(
+            0,
+            0,
+            _("Aging on %(date)s", date=fields.Date.to_string(date_to)),
+            styles["title"],
+        )
         row = self._write_aging(sheet, 2, figures["aging"], styles, _("Total open"))
         row += 1
         by_partner = Analysis._aging(date=date_to, company=company)
         labels = self._bucket_labels()
-        headers = [_("Customer")] + [labels[b] for b in AGING_BUCKETS] + [_("Total open")]
+        headers = (
+            [_("Customer")] + [labels[b] for b in AGING_BUCKETS] + [_("Total open")]
+        )
         for col, header in enumerate(headers):
             sheet.write(row, col, header, styles["header"])
         partners = self.env["res.partner"].browse(pid for pid in by_partner if pid)
         names = {partner.id: partner.display_name for partner in partners}
         ordered = sorted(
-            by_partner.items(), key=lambda item: (-item[1]["total"], names.get(item[0], ""))
+            by_partner.items(),
+            key=lambda item: (-item[1]["total"], names.get(item[0], "")),
         )
-        for row, (partner_id, buckets) in enumerate(ordered, start=row + 1):
+        first_row = row + 1
+        for row, (partner_id, buckets) in enumerate(ordered, start=first_row):
             sheet.write(row, 0, names.get(partner_id) or _("No customer"))
             for col, bucket in enumerate(AGING_BUCKETS, start=1):
                 sheet.write_number(row, col, buckets[bucket], styles["amount"])
-            sheet.write_number(row, len(AGING_BUCKETS) + 1, buckets["total"], styles["amount_bold"])
+            sheet.write_number(
+                row, len(AGING_BUCKETS) + 1, buckets["total"], styles["amount_bold"]
+            )
         sheet.set_column(0, 0, 36)
         sheet.set_column(1, len(AGING_BUCKETS) + 1, 14)
 
@@ -385,7 +404,9 @@ class AccountFollowupExport(models.AbstractModel):
         for col, header in enumerate(headers):
             sheet.write(3, col, header, styles["header"])
         level_rows = wizard._level_rows(figures["by_level"])
-        for row, (level, reminded, paid_7, paid_30, rate) in enumerate(level_rows, start=4):
+        for row, (level, reminded, paid_7, paid_30, rate) in enumerate(
+            level_rows, start=4
+        ):
             sheet.write(row, 0, level.name)
             sheet.write_number(row, 1, level.delay)
             sheet.write_number(row, 2, reminded, styles["amount"])
@@ -420,7 +441,9 @@ class AccountFollowupExport(models.AbstractModel):
             )
             for col, fname in enumerate(trend_fields, start=1):
                 field = Month._fields[fname]
-                style = styles["amount"] if field.type == "monetary" else styles["number"]
+                style = (
+                    styles["amount"] if field.type == "monetary" else styles["number"]
+                )
                 sheet.write_number(row, col, values[fname], style)
         sheet.set_column(0, 0, 12)
         sheet.set_column(1, len(trend_fields), 16)

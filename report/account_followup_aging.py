@@ -140,9 +140,7 @@ class AccountFollowupAging(models.Model):
                 currency=company.currency_id.id,
                 bucket=bucket,
                 amounts=amounts,
-                residuals=Analysis._residuals_query(
-                    company, [date] if date else None
-                ),
+                residuals=Analysis._residuals_query(company, [date] if date else None),
             )
             for company in self.env.companies
         ]

@@ -16,9 +16,7 @@ class AccountFollowupKpiMonth(models.TransientModel):
 
     company_id = fields.Many2one("res.company", required=True, readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
-    month = fields.Date(
-        required=True, readonly=True, help="First day of the month."
-    )
+    month = fields.Date(required=True, readonly=True, help="First day of the month.")
     date_from = fields.Date(string="From", readonly=True)
     date_to = fields.Date(
         string="To",

@@ -40,15 +40,11 @@ class AccountFollowupReminderAnalysis(models.Model):
         ],
     }
 
-    reminder_id = fields.Many2one(
-        "account.followup.reminder", string="Reminder", readonly=True
-    )
+    reminder_id = fields.Many2one("account.followup.reminder", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
-    level_id = fields.Many2one(
-        "account.followup.level", string="Level", readonly=True
-    )
+    level_id = fields.Many2one("account.followup.level", readonly=True)
     date = fields.Date(readonly=True)
     user_id = fields.Many2one(
         "res.users",

@@ -366,7 +366,9 @@ class TestFollowupKpis(FollowupCommon):
             ),
             (600, 0, 600, 0, 100),
         )
-        self.assertEqual((two.followup_aging_31_60, two.followup_aging_90_plus), (500, 600))
+        self.assertEqual(
+            (two.followup_aging_31_60, two.followup_aging_90_plus), (500, 600)
+        )
         self.assertEqual(
             sum(one[f"followup_aging_{b}"] for b in ("current", "31_60", "90_plus")),
             one.followup_total_due,
@@ -423,7 +425,11 @@ class TestFollowupKpis(FollowupCommon):
             [("partner_id", "=", self.customer.id)]
         )
         self.assertEqual(
-            sorted(today.filtered(lambda r: r.company_id == self.company).mapped("residual")),
+            sorted(
+                today.filtered(lambda r: r.company_id == self.company).mapped(
+                    "residual"
+                )
+            ),
             [100.0, 600.0, 600.0],
         )
         # the companies the user works in, each in its own currency and today
@@ -498,7 +504,9 @@ class TestFollowupKpis(FollowupCommon):
         self.assertEqual(form.date_from, date(2026, 4, 1))
         self.assertEqual(form.date_to, date(2026, 4, 20))
         form.period = "last_month"
-        self.assertEqual((form.date_from, form.date_to), (date(2026, 3, 1), date(2026, 3, 31)))
+        self.assertEqual(
+            (form.date_from, form.date_to), (date(2026, 3, 1), date(2026, 3, 31))
+        )
         self.assertAlmostEqual(form.dso, 47.12)
         self.assertAlmostEqual(form.best_possible_dso, 24.8)
         self.assertAlmostEqual(form.cei, 18.18)  # 400 / 2,200, rounded to 2 digits

@@ -89,7 +89,14 @@ class TestFollowupXlsx(FollowupCommon):
         # the aging strip: not due, 1-30, 31-60, 61-90, over 90, total due
         self.assertEqual(
             values[6],
-            ("Not due", "1-30 days", "31-60 days", "61-90 days", "Over 90 days", "Total due"),
+            (
+                "Not due",
+                "1-30 days",
+                "31-60 days",
+                "61-90 days",
+                "Over 90 days",
+                "Total due",
+            ),
         )
         self.assertEqual(values[7], (1000, 0, 300, 0, 200, 1500))
         header = values[9]
@@ -97,7 +104,8 @@ class TestFollowupXlsx(FollowupCommon):
         self.assertEqual(header[7], "Amount due")
         lines = {row[0]: row for row in values[10:14]}
         self.assertEqual(
-            set(lines), {self.inv_a.name, self.inv_b.name, self.inv_c.name, self.inv_d.name}
+            set(lines),
+            {self.inv_a.name, self.inv_b.name, self.inv_c.name, self.inv_d.name},
         )
         inv_b = lines[self.inv_b.name]
         self.assertEqual(inv_b[1], datetime(2026, 2, 1))
@@ -186,7 +194,9 @@ class TestFollowupXlsx(FollowupCommon):
         self.assertEqual(trend[-1][1:4], (1250, 1000, 2250))
 
     def test_only_billing_users_and_auditors_export(self):
-        employee = new_test_user(self.env, login="xlsx_employee", groups="base.group_user")
+        employee = new_test_user(
+            self.env, login="xlsx_employee", groups="base.group_user"
+        )
         Export = self.env["account.followup.export"].with_user(employee)
         with self.assertRaises(AccessError):
             Export._analysis_xlsx(self.company, "2026-04-01", "2026-04-20")

@@ -252,7 +252,13 @@ class AccountFollowupAnalysisWizard(models.TransientModel):
                 "<td class='text-end'>%s</td><td class='text-end'>%s</td>"
                 "<td class='text-end'>%s</td></tr>"
             )
-            % (level.name, amount(reminded), amount(paid_7), amount(paid_30), f"{rate:.1f}")
+            % (
+                level.name,
+                amount(reminded),
+                amount(paid_7),
+                amount(paid_30),
+                f"{rate:.1f}",
+            )
             for level, reminded, paid_7, paid_30, rate in self._level_rows(by_level)
         )
         return Markup(
