@@ -30,11 +30,12 @@ FIGURE_FIELDS = (
 EFFECT_WINDOWS = (7, 30)
 
 
-def aging_bucket_sql(at_date, due_date):
-    """SQL of the bucket of a line due on ``due_date``, on ``at_date``."""
+def aging_bucket_sql(at_date, due_date, current="current"):
+    """SQL of the bucket of a line due on ``due_date``, on ``at_date`` (the key of
+    the not-yet-due bucket is ``current``)."""
     return SQL(
         """CASE
-               WHEN %(at)s - %(due)s <= 0 THEN 'current'
+               WHEN %(at)s - %(due)s <= 0 THEN %(current)s
                WHEN %(at)s - %(due)s <= 30 THEN '1_30'
                WHEN %(at)s - %(due)s <= 60 THEN '31_60'
                WHEN %(at)s - %(due)s <= 90 THEN '61_90'
@@ -42,6 +43,7 @@ def aging_bucket_sql(at_date, due_date):
            END""",
         at=at_date,
         due=due_date,
+        current=current,
     )
 
 

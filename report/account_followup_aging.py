@@ -5,8 +5,10 @@ from odoo.tools import SQL
 
 from ..models.account_followup_analysis import AGING_BUCKETS, aging_bucket_sql
 
+# "0_current": the buckets sort in their order (a pivot orders the groups of a
+# selection by its stored value)
 BUCKET_SELECTION = [
-    ("current", "Not due"),
+    ("0_current", "Not due"),
     ("1_30", "1-30 days"),
     ("31_60", "31-60 days"),
     ("61_90", "61-90 days"),
@@ -70,7 +72,9 @@ class AccountFollowupAging(models.Model):
         aggregator="max",
         help="Aging date - due date (0 or less: not due).",
     )
-    bucket = fields.Selection(BUCKET_SELECTION, string="Aging", readonly=True)
+    bucket = fields.Selection(
+        BUCKET_SELECTION, string="Aging", readonly=True, group_expand=True
+    )
     excluded = fields.Boolean(
         string="Excluded from follow-ups",
         readonly=True,
@@ -109,12 +113,12 @@ class AccountFollowupAging(models.Model):
     def _table_query(self):
         Analysis = self.env["account.followup.analysis"]
         date = fields.Date.to_date(self.env.context.get("followup_aging_date"))
-        bucket = aging_bucket_sql(SQL("r.at_date"), SQL("r.due_date"))
+        bucket = aging_bucket_sql(SQL("r.at_date"), SQL("r.due_date"), "0_current")
         amounts = SQL(", ").join(
             SQL(
                 "CASE WHEN %s = %s THEN r.residual ELSE 0 END AS %s",
                 bucket,
-                name,
+                "0_current" if name == "current" else name,
                 SQL.identifier(f"amount_{name}"),
             )
             for name in AGING_BUCKETS

@@ -1,5 +1,7 @@
 # Copyright 2026 Payment Follow-ups contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
 from odoo import api, fields, models
 
 
@@ -134,9 +136,13 @@ class AccountFollowupKpiMonth(models.TransientModel):
 
     @api.model
     def action_open_trend(self, date_to=None, company=None):
-        """Compute the last 12 months and open them as a graph."""
+        """Compute 12 months and open them as a graph: up to ``date_to`` (its month
+        counted up to that day), by default the 12 months before the current
+        one."""
         company = company or self.env.company
-        date_to = fields.Date.to_date(date_to) or company._followup_today()
+        date_to = fields.Date.to_date(date_to) or (
+            company._followup_today().replace(day=1) - timedelta(days=1)
+        )
         # the trend the user opened before is replaced (own records only)
         self.search([("create_uid", "=", self.env.uid)]).unlink()
         records = self.create(self._trend_values(company, date_to))

@@ -414,7 +414,7 @@ class TestFollowupKpis(FollowupCommon):
             ["residual:sum"],
         )
         got = {(partner, bucket): amount for partner, bucket, amount in groups}
-        self.assertEqual(got[(self.customer, "current")], 2000)
+        self.assertEqual(got[(self.customer, "0_current")], 2000)
         self.assertEqual(got[(self.customer, "1_30")], 600)
         self.assertEqual(got[(self.customer, "90_plus")], 100)
         self.assertEqual(got[(self.customer2, "1_30")], 500)
@@ -490,13 +490,22 @@ class TestFollowupKpis(FollowupCommon):
             single = self.company._followup_kpis(start, end)
             for key in ("receivables", "sales", "dso", "best_possible_dso", "cei"):
                 self.assertAlmostEqual(figures[key], single[key], msg=f"{start} {key}")
-        action = self.env["account.followup.kpi.month"].action_open_trend()
+        action = self.env["account.followup.kpi.month"].action_open_trend(
+            date(2026, 4, 20)
+        )
         months = self.env["account.followup.kpi.month"].search(action["domain"])
         self.assertEqual(len(months), 12)
         march = months.filtered(lambda m: m.month == date(2026, 3, 1))
         self.assertAlmostEqual(march.dso, 47.12)
         self.assertAlmostEqual(march.reminded, 2500 + 2700)
         self.assertEqual(months[-1].date_to, date(2026, 4, 20))
+        # from the menu: the 12 months before the current one
+        action = self.env["account.followup.kpi.month"].action_open_trend()
+        months = self.env["account.followup.kpi.month"].search(action["domain"])
+        self.assertEqual(
+            (months[0].month, months[-1].date_to), (date(2025, 4, 1), date(2026, 3, 31))
+        )
+        self.assertAlmostEqual(months[-1].dso, 47.12)
 
     def test_analysis_form(self):
         """Last month is March: the form shows March's figures."""

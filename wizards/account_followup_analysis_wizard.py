@@ -155,6 +155,15 @@ class AccountFollowupAnalysisWizard(models.TransientModel):
         "from the day after the reminder up to 30 days after it.",
     )
 
+    @api.depends("date_from", "date_to")
+    def _compute_display_name(self):
+        for wizard in self:
+            wizard.display_name = self.env._(
+                "Collection figures %(start)s - %(end)s",
+                start=fields.Date.to_string(wizard.date_from) or "",
+                end=fields.Date.to_string(wizard.date_to) or "",
+            )
+
     @api.depends("period", "company_id")
     def _compute_dates(self):
         for wizard in self:
