@@ -390,6 +390,37 @@ class TestFollowupKpis(FollowupCommon):
         )
         self.assertEqual(ordered[0], two)
 
+    def test_statement_and_list_show_the_aging(self):
+        Partner = self.env["res.partner"]
+        form = Partner.get_views(
+            [
+                (
+                    self.env.ref(
+                        "account_payment_followup.res_partner_view_form_followup"
+                    ).id,
+                    "form",
+                )
+            ]
+        )["views"]["form"]["arch"]
+        for bucket in ("current", "1_30", "31_60", "61_90", "90_plus"):
+            self.assertIn(f'name="followup_aging_{bucket}"', form)
+        self.assertIn('name="action_followup_export_xlsx"', form)
+        listing = Partner.get_views(
+            [
+                (
+                    self.env.ref(
+                        "account_payment_followup.res_partner_view_list_followup"
+                    ).id,
+                    "list",
+                )
+            ]
+        )["views"]["list"]["arch"]
+        self.assertIn('name="followup_aging_90_plus"', listing)
+        export = self.env.ref(
+            "account_payment_followup.action_server_followup_export_xlsx"
+        )
+        self.assertEqual(export.binding_model_id.model, "res.partner")
+
     def test_aging_is_one_query_for_any_number_of_partners(self):
         partners = self.env["res.partner"].create(
             [{"name": f"Customer {i}"} for i in range(20)]
