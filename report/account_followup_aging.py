@@ -64,7 +64,9 @@ class AccountFollowupAging(models.Model):
         "deducted.",
     )
     due_date = fields.Date(
-        readonly=True, help="Due date, else invoice date, else accounting date."
+        string="Due date",
+        readonly=True,
+        help="Due date, else invoice date, else accounting date.",
     )
     days_overdue = fields.Integer(
         string="Days past due",
