@@ -12,9 +12,11 @@ from odoo.exceptions import AccessError, UserError
 from .account_followup_analysis import AGING_BUCKETS, FIGURE_FIELDS
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# Characters Excel refuses in a sheet name, and its length limit.
+# Characters Excel refuses in a sheet name, its length limit, and the name it keeps
+# for itself.
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 SHEET_NAME_MAX = 31
+SHEET_NAME_RESERVED = "history"
 
 
 class AccountFollowupExport(models.AbstractModel):
@@ -88,12 +90,13 @@ class AccountFollowupExport(models.AbstractModel):
 
     @api.model
     def _sheet_name(self, name, used):
-        """A valid sheet name (Excel: 31 characters, no []:*?/\\), unique in
-        ``used``."""
-        base = SHEET_NAME_FORBIDDEN.sub(" ", name or "").strip() or "Sheet"
+        """A valid sheet name (Excel: 31 characters, no []:*?/\\, no apostrophe
+        at either end, not "History"), unique in ``used``."""
+        base = SHEET_NAME_FORBIDDEN.sub(" ", name or "").strip().strip("'").strip()
+        base = base or "Sheet"
         candidate = base[:SHEET_NAME_MAX]
         index = 2
-        while candidate.lower() in used:
+        while candidate.lower() in used or candidate.lower() == SHEET_NAME_RESERVED:
             suffix = f" ({index})"
             candidate = base[: SHEET_NAME_MAX - len(suffix)] + suffix
             index += 1

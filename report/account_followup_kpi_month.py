@@ -143,8 +143,8 @@ class AccountFollowupKpiMonth(models.TransientModel):
         date_to = fields.Date.to_date(date_to) or (
             company._followup_today().replace(day=1) - timedelta(days=1)
         )
-        # the trend the user opened before is replaced (own records only)
-        self.search([("create_uid", "=", self.env.uid)]).unlink()
+        # a new set each time (two tabs may show two trends); the transient
+        # records go away with Odoo's vacuum of transient models
         records = self.create(self._trend_values(company, date_to))
         action = self.env["ir.actions.actions"]._for_xml_id(
             "account_payment_followup.account_followup_kpi_month_action"

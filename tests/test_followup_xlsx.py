@@ -145,6 +145,8 @@ class TestFollowupXlsx(FollowupCommon):
         long = "X" * 40
         self.assertEqual(Export._sheet_name(long, used), "X" * 31)
         self.assertEqual(Export._sheet_name(long, used), "X" * 27 + " (2)")
+        self.assertEqual(Export._sheet_name("'Quoted'", used), "Quoted")
+        self.assertEqual(Export._sheet_name("History", used), "History (2)")
 
     def test_analysis(self):
         """April 1-20: sales INV-A 1,000 (the others are older); receivables at the
