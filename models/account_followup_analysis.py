@@ -554,31 +554,34 @@ class AccountFollowupAnalysis(models.AbstractModel):
     @api.model
     def _receivables_at(self, company, dates):
         """{date: Σ balance of the receivable lines of posted entries dated on or
-        before it}, company currency, in one read of the receivable lines."""
+        before it}, company currency, in one read of the receivable lines (summed
+        per accounting date by PostgreSQL, then accumulated)."""
         dates = sorted(set(dates))
-        columns = SQL(", ").join(
-            SQL("COALESCE(SUM(aml.balance) FILTER (WHERE aml.date <= %s), 0)", date)
-            for date in dates
-        )
-        row = self.env.execute_query(
+        rows = self.env.execute_query(
             SQL(
-                """SELECT %(columns)s
+                """SELECT aml.date, SUM(aml.balance)
                      FROM account_move_line aml
                     WHERE aml.account_id = ANY(%(receivable)s)
                       AND aml.company_id = %(company)s
                       AND aml.parent_state = 'posted'
-                      AND aml.date <= %(last)s""",
-                columns=columns,
+                      AND aml.date <= %(last)s
+                 GROUP BY aml.date
+                 ORDER BY aml.date""",
                 receivable=self._receivable_account_ids(),
                 company=company.id,
                 last=dates[-1],
             )
-        )[0]
+        )
         currency = company.currency_id
-        return {
-            date: currency.round(value or 0.0)
-            for date, value in zip(dates, row, strict=True)
-        }
+        result = {}
+        total = 0.0
+        index = 0
+        for date in dates:
+            while index < len(rows) and rows[index][0] <= date:
+                total += rows[index][1] or 0.0
+                index += 1
+            result[date] = currency.round(total)
+        return result
 
     @api.model
     def _sales(self, company, periods):
