@@ -32,6 +32,10 @@
         "views/account_followup_reminder_views.xml",
         "views/res_config_settings_views.xml",
         "views/account_payment_followup_menus.xml",
+        "security/account_followup_analysis_security.xml",
+        "wizards/account_followup_analysis_wizard_views.xml",
+        "report/account_followup_analysis_report_views.xml",
+        "views/account_followup_analysis_views.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",

@@ -36,6 +36,9 @@ TARGETS = {
     "docs_per_call": 10,
     "statement_html_s": 1.0,
     "statement_pdf_s": 5.0,
+    # issue 15: the collection figures of one month, and the 12-month trend
+    "kpis_month_s": {"S": 2.0, "M": 2.0, "L": 2.0},
+    "kpis_trend_s": {"S": 5.0, "M": 5.0, "L": 5.0},
 }
 RUNS = 3
 # Fewer partners processed than this: the per-partner figures are printed, not judged.
@@ -474,6 +477,136 @@ class Measure:
             "statement PDF, 500+ lines (s)", box["seconds"], TARGETS["statement_pdf_s"]
         )
 
+    def _make_reminders(self):
+        """Reminders as a year of daily runs leaves them, for the effect of each
+        level (the tiers are generated without any): for each customer and each
+        month of the last twelve, one execution of the first level after the due
+        date, the day after the last of that month's due dates, covering the
+        customer's invoices due that month. Written in SQL inside the measured
+        transaction (rolled back)."""
+        cr = self.cr
+        today = self.company._followup_today()
+        start = self.env["account.followup.analysis"]._last_months(today, 12)[0][0]
+        cr.execute(
+            """
+            CREATE TEMP TABLE bench_reminder ON COMMIT DROP AS
+            SELECT nextval('account_followup_reminder_id_seq') AS id, g.*
+              FROM (
+                    SELECT p.commercial_partner_id AS partner_id, aml.company_id,
+                           LEAST(MAX(aml.date_maturity) + 1, %(today)s) AS date,
+                           array_agg(aml.id) AS line_ids
+                      FROM account_move_line aml
+                      JOIN res_partner p ON p.id = aml.partner_id
+                     WHERE aml.account_id IN (
+                               SELECT id FROM account_account
+                                WHERE account_type = 'asset_receivable')
+                       AND aml.parent_state = 'posted'
+                       AND aml.balance > 0
+                       AND aml.date_maturity >= %(start)s
+                       AND aml.date_maturity < %(today)s
+                  GROUP BY p.commercial_partner_id, aml.company_id,
+                           date_trunc('month', aml.date_maturity)
+                   ) g;
+            INSERT INTO account_followup_reminder
+                   (id, partner_id, company_id, level_id, date, origin, partial,
+                    channel_email, amount_due, amount_overdue,
+                    create_uid, write_uid, create_date, write_date)
+            SELECT b.id, b.partner_id, b.company_id, lvl.id, b.date, 'cron', false,
+                   true, 0, 0, 1, 1, now(), now()
+              FROM bench_reminder b
+              JOIN LATERAL (
+                    SELECT id FROM account_followup_level
+                     WHERE company_id = b.company_id AND active
+                  ORDER BY delay < 1, delay LIMIT 1
+                   ) lvl ON true;
+            INSERT INTO account_followup_reminder_line_rel (reminder_id, line_id)
+            SELECT b.id, unnest(b.line_ids) FROM bench_reminder b;
+            ANALYZE account_followup_reminder;
+            ANALYZE account_followup_reminder_line_rel;
+            """,
+            {"today": today, "start": start},
+        )
+        cr.execute(
+            "SELECT COUNT(*), (SELECT COUNT(*) FROM account_followup_reminder_line_rel)"
+            " FROM account_followup_reminder"
+        )
+        return cr.fetchone()
+
+    def kpis(self):
+        """``res.company._followup_kpis`` for last month, and the figures of the last
+        12 months (the trend graph: ``_kpis_series``)."""
+        company = self.company
+        Analysis = self.env["account.followup.analysis"]
+        reminders, reminder_lines = self._make_reminders()
+        today = company._followup_today()
+        months = Analysis._last_months(today, 12)
+        months[-1] = (months[-1][0], today)
+        last_month = months[-2]
+        month_s, month_q, kpis = self.timed(lambda: company._followup_kpis(*last_month))
+        trend_s, trend_q, series = self.timed(
+            lambda: Analysis._kpis_series(company, months)
+        )
+        self.results["kpis"] = {
+            "reminders": reminders,
+            "reminder_lines": reminder_lines,
+            "month": [str(day) for day in last_month],
+            "month_seconds": month_s,
+            "month_queries": month_q,
+            "trend_seconds": trend_s,
+            "trend_queries": trend_q,
+            "figures": kpis,
+        }
+        say(
+            "collection figures of %s..%s (%s reminders with %s lines in the year): "
+            "%.3f s, %s queries",
+            *last_month,
+            reminders,
+            reminder_lines,
+            month_s,
+            month_q,
+        )
+        say(
+            "    receivables %.2f, sales %.2f, DSO %.1f, best possible DSO %.1f, "
+            "average days delinquent %.1f, CEI %.1f %%",
+            kpis["receivables"],
+            kpis["sales"],
+            kpis["dso"],
+            kpis["best_possible_dso"],
+            kpis["average_days_delinquent"],
+            kpis["cei"],
+        )
+        say(
+            "    aging: %s",
+            ", ".join(f"{k} {v:.2f}" for k, v in kpis["aging"].items()),
+        )
+        say(
+            "    by level: %s",
+            ", ".join(
+                f"{level_id}: reminded {v['reminded']:.2f}, paid within 30 days "
+                f"{v['paid_within_30']:.2f}"
+                for level_id, v in kpis["by_level"].items()
+            ),
+        )
+        say("12 months of trend: %.3f s, %s queries", trend_s, trend_q)
+        for figures in series:
+            say(
+                "    %s: DSO %.1f, best %.1f, CEI %.1f %%",
+                figures["date_from"].strftime("%Y-%m"),
+                figures["dso"],
+                figures["best_possible_dso"],
+                figures["cei"],
+            )
+        self.target(
+            "collection figures of one month (s)",
+            month_s,
+            TARGETS["kpis_month_s"][self.tier],
+        )
+        self.target(
+            "collection figures, 12 months of trend (s)",
+            trend_s,
+            TARGETS["kpis_trend_s"][self.tier],
+        )
+
     def report(self):
         say("")
         say("%-58s %12s %10s  %s", "target", "measured", "target", "")
@@ -529,7 +662,7 @@ def main():
     parser.add_argument(
         "--only",
         help="comma-separated measures to run (status, list, explain, statement, "
-        "letters, process); all by default",
+        "letters, process, kpis); all by default",
     )
     args = parser.parse_args()
     registry = boot(args.config, args.database)
@@ -587,6 +720,8 @@ def main():
             measure.letters(args.letters)
         if args.process and wanted("process"):
             measure.process(args.process)
+        if wanted("kpis"):
+            measure.kpis()
         ok = measure.report()
         cr.rollback()
     if args.json:

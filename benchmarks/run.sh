@@ -8,7 +8,9 @@
 #   3. an Odoo server on a free local port for wkhtmltopdf to fetch the report assets;
 #   4. the figures (benchmarks/measure.py), against the targets.
 # Everything runs under `nice`: the machine stays usable. BENCH_DB overrides the database,
-# BENCH_PROCESS / BENCH_LETTERS the number of partners processed and letters printed.
+# BENCH_PROCESS / BENCH_LETTERS the number of partners processed and letters printed,
+# BENCH_CONF the Odoo configuration file ($VENV/odoo.conf), BENCH_ONLY a subset of the
+# measures (e.g. BENCH_ONLY=kpis; see measure.py --only).
 set -euo pipefail
 TIER=${1:-S}
 case "$TIER" in S|M|L) ;; *) echo "usage: $0 S|M|L" >&2; exit 2 ;; esac
@@ -16,7 +18,7 @@ HERE=$(cd "$(dirname "$0")/.." && pwd)
 VENV=${VENV:-$HERE/.venv}
 DB=${BENCH_DB:-bench_$(echo "$TIER" | tr 'SML' 'sml')}
 MODULE=account_payment_followup
-CONF="$VENV/odoo.conf"
+CONF=${BENCH_CONF:-$VENV/odoo.conf}
 NICE=(nice -n "${BENCH_NICE:-10}")
 ODOO=("${NICE[@]}" "$VENV/bin/python" "$VENV/bin/odoo" -c "$CONF")
 PY=("${NICE[@]}" "$VENV/bin/python")
@@ -55,6 +57,7 @@ echo "[bench] measuring (machine: $(nproc) cores, $(free -h | awk '/Mem:/ {print
 status=0
 "${PY[@]}" "$HERE/benchmarks/measure.py" -c "$CONF" -d "$DB" --tier "$TIER" \
     --report-url "http://127.0.0.1:$PORT" --process "${BENCH_PROCESS:-1000}" \
-    --letters "${BENCH_LETTERS:-20}" --json "${TMPDIR:-/tmp}/bench_$DB.json" || status=$?
+    --letters "${BENCH_LETTERS:-20}" --json "${TMPDIR:-/tmp}/bench_$DB.json" \
+    ${BENCH_ONLY:+--only "$BENCH_ONLY"} || status=$?
 echo "[bench] done in $(( $(date +%s) - started )) s (figures also in ${TMPDIR:-/tmp}/bench_$DB.json)"
 exit $status

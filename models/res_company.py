@@ -52,6 +52,16 @@ class ResCompany(models.Model):
             tz = pytz.utc
         return pytz.utc.localize(fields.Datetime.now()).astimezone(tz).date()
 
+    def _followup_kpis(self, date_from, date_to):
+        """The collection figures of the company for the period (company currency,
+        posted entries, receivable accounts, as of ``date_to``): a dict with
+        receivables, sales, days, dso, best_possible_dso, average_days_delinquent,
+        cei, aging {current, 1_30, 31_60, 61_90, 90_plus} and by_level {level id:
+        {reminded, paid_within_30}}. A ratio whose denominator is zero is 0.0. See
+        ``account.followup.analysis`` for how each figure is computed."""
+        self.ensure_one()
+        return self.env["account.followup.analysis"]._kpis(self, date_from, date_to)
+
     def _followup_default_levels_values(self):
         """The default plan: what a credit controller starts from (all editable)."""
         self.ensure_one()

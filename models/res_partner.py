@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..tools import FOLLOWUP_GROUPS, FOLLOWUP_STATUSES
+from .account_followup_analysis import AGING_PARTNER_FIELDS
 from .account_followup_status import FOLLOWUP_SQL_COLUMNS
 
 # What a billing user may change on a partner without the right to edit contacts
@@ -120,6 +121,44 @@ class ResPartner(models.Model):
         groups=FOLLOWUP_GROUPS,
     )
 
+    # The aging strip of the statement (account.followup.analysis._aging): the
+    # counted open items by days past their due date, today.
+    followup_aging_current = fields.Monetary(
+        string="Not due",
+        compute="_compute_followup_aging",
+        currency_field="currency_id",
+        help="Open amount not yet due (due date today or later).",
+        groups=FOLLOWUP_GROUPS,
+    )
+    followup_aging_1_30 = fields.Monetary(
+        string="1-30 days",
+        compute="_compute_followup_aging",
+        currency_field="currency_id",
+        help="Open amount 1 to 30 days past its due date.",
+        groups=FOLLOWUP_GROUPS,
+    )
+    followup_aging_31_60 = fields.Monetary(
+        string="31-60 days",
+        compute="_compute_followup_aging",
+        currency_field="currency_id",
+        help="Open amount 31 to 60 days past its due date.",
+        groups=FOLLOWUP_GROUPS,
+    )
+    followup_aging_61_90 = fields.Monetary(
+        string="61-90 days",
+        compute="_compute_followup_aging",
+        currency_field="currency_id",
+        help="Open amount 61 to 90 days past its due date.",
+        groups=FOLLOWUP_GROUPS,
+    )
+    followup_aging_90_plus = fields.Monetary(
+        string="Over 90 days",
+        compute="_compute_followup_aging",
+        currency_field="currency_id",
+        help="Open amount more than 90 days past its due date.",
+        groups=FOLLOWUP_GROUPS,
+    )
+
     # ------------------------------------------------------------------
     # Writing from the statement
     # ------------------------------------------------------------------
@@ -189,6 +228,27 @@ class ResPartner(models.Model):
         self.followup_total_due = row.get("total_due") or 0.0
         self.followup_total_overdue = row.get("total_overdue") or 0.0
 
+    @api.depends_context("company")
+    def _compute_followup_aging(self):
+        """The aging strip of all the partners of ``self`` in one query."""
+
+        def commercial_id(partner):
+            return partner.commercial_partner_id._origin.id or partner._origin.id
+
+        commercial_ids = {commercial_id(p) for p in self}
+        commercial_ids.discard(False)
+        aging = (
+            self.env["account.followup.analysis"]._aging(
+                partner_ids=list(commercial_ids), counted_only=True
+            )
+            if commercial_ids
+            else {}
+        )
+        for partner in self:
+            row = aging.get(commercial_id(partner)) or {}
+            for fname, bucket in AGING_PARTNER_FIELDS.items():
+                partner[fname] = row.get(bucket, 0.0)
+
     def _search_followup_status(self, operator, value):
         # the status comes from raw SQL: only those who may read it may search it
         self.check_field_access_rights("read", ["followup_status"])
@@ -219,6 +279,16 @@ class ResPartner(models.Model):
         show the sums per group, all computed by PostgreSQL in one query, without
         storing values that change every day.
         """
+        if fname in AGING_PARTNER_FIELDS and query is not None:
+            # the aging columns sort and sum the same way
+            self.check_field_access_rights("read", [fname])
+            Analysis = self.env["account.followup.analysis"]
+            if flush:
+                Analysis._flush()
+            commercial = super()._field_to_sql(
+                alias, "commercial_partner_id", query, flush
+            )
+            return Analysis._join_aging(alias, fname, query, commercial)
         if fname not in FOLLOWUP_SQL_COLUMNS or query is None:
             return super()._field_to_sql(alias, fname, query, flush)
         self.check_field_access_rights("read", [fname])
@@ -463,6 +533,11 @@ class ResPartner(models.Model):
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
         action["context"] = {"create": False}
         return action
+
+    def action_followup_export_xlsx(self):
+        """The statements of the selected customers as one XLSX workbook, with
+        their aging (a sheet per customer, and a summary for several)."""
+        return self.env["account.followup.export"]._statement_action(self)
 
     def _followup_summary_action(self, summary):
         if len(self.commercial_partner_id) > 1:

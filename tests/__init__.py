@@ -14,6 +14,8 @@ from . import test_statement
 from . import test_channels
 from . import test_letter
 from . import test_batch
+from . import test_followup_kpis
+from . import test_followup_xlsx
 from . import test_tour
 from . import test_performance
 from . import test_i18n
