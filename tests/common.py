@@ -182,4 +182,4 @@ def warm_up_http_statics():
     the server's thread while a tour starts, CPython 3.11.7's parser can fail with
     "SystemError: AST constructor recursion depth mismatch" (a CPython bug fixed in
     later 3.11 releases), which then fails the tour at random."""
-    http.root.statics  # noqa: B018 (a lazy property: reading it fills it)
+    return http.root.statics  # a lazy property: reading it fills it
