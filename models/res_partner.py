@@ -364,6 +364,22 @@ class ResPartner(models.Model):
     def action_followup_send_post(self):
         return self._followup_run_channel("post")
 
+    def action_followup_post_confirm(self):
+        """Send by post from the statement: the address is checked first (a warning
+        says what is missing), then the user confirms the paid service."""
+        self._followup_check_access()
+        Send = self.env["account.followup.send"]
+        for partner in self.commercial_partner_id:
+            level = partner.followup_level_id or Send._document_level(partner)
+            Send._check_post(partner, level)
+        return self.env["account.followup.confirm"]._action_open(self, "post")
+
+    def action_followup_process_confirm(self):
+        """Process follow-ups from the list: confirm first, each customer with its
+        level and its channels (the paid ones marked)."""
+        self._followup_check_access()
+        return self.env["account.followup.confirm"]._action_open(self, "process")
+
     def action_followup_done(self):
         """Done: the current level was handled by hand (after at least one action
         from the statement); stamp its lines and move on."""

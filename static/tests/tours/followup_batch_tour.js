@@ -26,6 +26,15 @@ registry.category("web_tour.tours").add("account_payment_followup_batch_tour", {
             run: "click",
         },
         {
+            content: "The batch is confirmed first: each customer with its level",
+            trigger: ".modal .o_followup_confirm_plan:has(td:contains('Batch Customer')):has(td:contains('Batch No Email'))",
+        },
+        {
+            content: "Confirm",
+            trigger: ".modal button[name=action_confirm]",
+            run: "click",
+        },
+        {
             content: "The summary counts the email sent",
             trigger: ".modal .o_field_widget[name=email_count]:contains('1')",
         },

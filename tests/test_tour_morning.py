@@ -1,0 +1,69 @@
+# Copyright 2026 Payment Follow-ups contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
+from odoo.tests import HttpCase, tagged
+
+from .common import FollowupCommon
+
+
+@tagged("post_install", "-at_install")
+class TestFollowupMorningTour(FollowupCommon, HttpCase):
+    """The credit controller's morning in a real browser (headless Chromium): dates
+    relative to today, as the browser's clock is not frozen."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.user.company_id = cls.company
+        cls.env.user.company_ids |= cls.company
+        cls.today = cls.company._followup_today()
+
+    def overdue(self, partner, days=5, amount=1000):
+        return self.make_invoice(
+            partner,
+            amount=amount,
+            invoice_date=self.today - timedelta(days=days + 30),
+            due=self.today - timedelta(days=days),
+        )
+
+    def statement_url(self, partner):
+        return (
+            "/odoo/action-account_payment_followup.res_partner_action_followup/"
+            f"{partner.id}"
+        )
+
+    def test_refusals_show_warnings(self):
+        nobody = self.env["res.partner"].create({"name": "Nobody Customer"})
+        self.overdue(nobody)
+        self.assertEqual(nobody.followup_status, "in_need_of_action")
+        self.start_tour(
+            self.statement_url(nobody),
+            "account_payment_followup_messages_tour",
+            login=self.env.user.login,
+        )
+        self.assertFalse(self.reminder_ids(nobody))
+        self.assertFalse(
+            self.env["snailmail.letter"].search([("res_id", "=", nobody.id)])
+        )
+
+    def test_post_confirmed(self):
+        partner = self.env["res.partner"].create(
+            {
+                "name": "Post Customer",
+                "street": "5 Tour Street",
+                "city": "Leuven",
+                "zip": "3000",
+                "country_id": self.env.ref("base.be").id,
+            }
+        )
+        self.overdue(partner)
+        self.start_tour(
+            self.statement_url(partner),
+            "account_payment_followup_post_confirm_tour",
+            login=self.env.user.login,
+        )
+        letter = self.env["snailmail.letter"].search(
+            [("model", "=", "res.partner"), ("res_id", "=", partner.id)]
+        )
+        self.assertEqual(len(letter), 1)
