@@ -374,6 +374,21 @@ class ResPartner(models.Model):
             Send._check_post(partner, level)
         return self.env["account.followup.confirm"]._action_open(self, "post")
 
+    def action_followup_open_send_wizard(self):
+        """Follow-up: the send wizard on the customers of ``self``."""
+        self._followup_check_access()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Follow-up"),
+            "res_model": "account.followup.send.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": dict(
+                self.env.context,
+                default_partner_ids=self.commercial_partner_id.ids,
+            ),
+        }
+
     def action_followup_process_confirm(self):
         """Process follow-ups from the list: confirm first, each customer with its
         level and its channels (the paid ones marked)."""

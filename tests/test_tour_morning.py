@@ -67,3 +67,35 @@ class TestFollowupMorningTour(FollowupCommon, HttpCase):
             [("model", "=", "res.partner"), ("res_id", "=", partner.id)]
         )
         self.assertEqual(len(letter), 1)
+
+    def test_send_wizard(self):
+        partner = self.env["res.partner"].create(
+            {
+                "name": "Wizard Customer",
+                "email": "wizard@example.com",
+                "street": "5 Tour Street",
+                "city": "Leuven",
+            }
+        )
+        invoice = self.overdue(partner)
+        self.assertEqual(partner.followup_level_id, self.level(1))
+        self.start_tour(
+            self.statement_url(partner),
+            "account_payment_followup_send_wizard_tour",
+            login=self.env.user.login,
+        )
+        reminder = self.env["account.followup.reminder"].search(
+            [("partner_id", "=", partner.id)]
+        )
+        self.assertEqual(len(reminder), 1)
+        self.assertFalse(reminder.partial)
+        self.assertTrue(reminder.channel_email and reminder.channel_letter)
+        self.assertEqual(reminder.email_message_id.subject, "Your account with us")
+        self.assertIn(invoice.name, reminder.email_message_id.body)
+        # Send (not Send & Print): the letter waits in "Letters to print"
+        self.assertTrue(partner.followup_letter_to_print)
+        partner.invalidate_recordset()
+        self.assertNotEqual(partner.followup_status, "in_need_of_action")
+        self.assertEqual(
+            self.receivable_lines(invoice).followup_level_id, self.level(1)
+        )

@@ -79,3 +79,47 @@ registry.category("web_tour.tours").add("account_payment_followup_post_confirm_t
         },
     ],
 });
+
+registry.category("web_tour.tours").add("account_payment_followup_send_wizard_tour", {
+    steps: () => [
+        {
+            content: "Open the Follow-up wizard from the statement",
+            trigger: ".o_followup_statement_form .o_form_statusbar button[name=action_followup_open_send_wizard]",
+            run: "click",
+        },
+        {
+            content: "The channels of the level are preselected: email and letter",
+            trigger: ".modal .o_followup_send_wizard:has(div[name=send_email] input:checked):has(div[name=send_letter] input:checked):has(div[name=send_sms] input:not(:checked))",
+        },
+        {
+            content: "The missing mobile number is flagged next to SMS",
+            trigger: ".modal div[name=channel_sms] .o_followup_channel_warning:contains('has no valid mobile number')",
+        },
+        {
+            content: "The invoice contact is the recipient",
+            trigger: ".modal .o_field_widget[name=recipient_ids] .o_tag:contains('Wizard Customer')",
+        },
+        {
+            content: "The subject is rendered from the level's template",
+            trigger: ".modal .o_field_widget[name=subject] input:value(/Payment reminder/)",
+        },
+        {
+            content: "Edit the subject",
+            trigger: ".modal .o_field_widget[name=subject] input",
+            run: "edit Your account with us",
+        },
+        {
+            content: "The letter can be previewed",
+            trigger: ".modal footer button[name=action_preview_letter]",
+        },
+        {
+            content: "Send",
+            trigger: ".modal footer button[name=action_send]",
+            run: "click",
+        },
+        {
+            content: "The level is done, logged in the chatter",
+            trigger: ".o-mail-Chatter .o-mail-Message:contains('done'):contains('email to wizard@example.com')",
+        },
+    ],
+});
