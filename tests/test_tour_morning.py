@@ -99,3 +99,29 @@ class TestFollowupMorningTour(FollowupCommon, HttpCase):
         self.assertEqual(
             self.receivable_lines(invoice).followup_level_id, self.level(1)
         )
+
+    def test_flow(self):
+        def customer(name, days):
+            partner = self.env["res.partner"].create(
+                {"name": name, "email": f"{name.split()[0].lower()}@example.com"}
+            )
+            self.overdue(partner, days=days)
+            return partner
+
+        bluewave = customer("Bluewave Marine", 5)
+        bakery = customer("Corner Bakery", 5)
+        delta = customer("Delta Call", 20)
+        self.assertEqual(delta.followup_level_id, self.level(15))
+        self.start_tour(
+            "/odoo/action-account_payment_followup.res_partner_action_followup",
+            "account_payment_followup_flow_tour",
+            login=self.env.user.login,
+        )
+        (bluewave | bakery | delta).invalidate_recordset()
+        for partner in bluewave | bakery | delta:
+            self.assertNotEqual(partner.followup_status, "in_need_of_action")
+        self.assertEqual(
+            bakery.followup_next_action_date, self.today + timedelta(days=1)
+        )
+        self.assertFalse(bakery.followup_reminder_ids)
+        self.assertEqual(len(delta.followup_reminder_ids), 1)

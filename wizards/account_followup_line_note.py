@@ -89,5 +89,32 @@ class AccountFollowupLineNote(models.TransientModel):
         partner = line.partner_id.commercial_partner_id
         if partner:
             partner._message_log(body=body)
+            # sudo: the follow-up flag of the customer (see res.partner.write)
+            partner.sudo().followup_actions_done = True
         line.move_id._message_log(body=body)
-        return {"type": "ir.actions.act_window_close"}
+        if not partner or self.delay == "none":
+            return {"type": "ir.actions.act_window_close"}
+        partner.invalidate_recordset()
+        if partner.followup_status == "in_need_of_action":
+            message = self.env._(
+                "Expected payment on %(date)s: %(partner)s stays in the list for its "
+                "other overdue invoices.",
+                date=format_date(self.env, self.expected_date),
+                partner=partner.name,
+            )
+        else:
+            message = self.env._(
+                "Expected payment on %(date)s: %(partner)s leaves the follow-up list "
+                "until then.",
+                date=format_date(self.env, self.expected_date),
+                partner=partner.name,
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": message,
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
