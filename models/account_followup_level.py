@@ -60,7 +60,9 @@ class AccountFollowupLevel(models.Model):
     )
     send_post = fields.Boolean(
         string="Send a letter by post",
-        help="Send the letter by post through the snailmail service (IAP credits).",
+        help="Send the letter by post through the snailmail service (IAP credits). "
+        "With Print a letter ticked too, the posted letter replaces the printed one: "
+        "the same letter is not printed and posted twice.",
     )
     manual_action = fields.Boolean(
         string="Schedule an activity",
@@ -201,7 +203,8 @@ class AccountFollowupLevel(models.Model):
         self.ensure_one()
         flags = {
             "email": self.send_email,
-            "letter": self.send_letter,
+            # the posted letter replaces the printed one (not printed and posted twice)
+            "letter": self.send_letter and not self.send_post,
             "sms": self.send_sms,
             "post": self.send_post,
             "activity": self.manual_action,

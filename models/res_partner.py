@@ -520,10 +520,37 @@ class ResPartner(models.Model):
             "tag": "display_notification",
             "params": {
                 "type": "success",
-                "message": self.env._("Follow-up done."),
+                "message": self._followup_summary_message(summary),
                 "next": {"type": "ir.actions.act_window_close"},
             },
         }
+
+    def _followup_summary_message(self, summary):
+        """What was done for one customer, in the words of what really happened:
+        "Email queued to ann@example.com", "SMS queued to +32...", "letter queued
+        for the post"; the level said done when it was."""
+        parts = []
+        for reminder in summary["reminders"]:
+            if reminder.channel_email:
+                parts.append(
+                    self.env._("Email queued to %(email)s", email=reminder.email_to)
+                )
+            if reminder.letter_state == "to_print":
+                parts.append(self.env._("letter waiting in Letters to print"))
+            if reminder.channel_sms:
+                parts.append(self.env._("SMS queued"))
+            if reminder.channel_post:
+                parts.append(self.env._("letter queued for the post"))
+            if reminder.channel_activity:
+                parts.append(self.env._("activity planned"))
+            if not reminder.partial:
+                parts.append(
+                    self.env._("level “%(level)s” done", level=reminder.level_id.name)
+                )
+        if not parts:
+            return self.env._("Nothing was sent.")
+        message = ", ".join(parts)
+        return message[0].upper() + message[1:] + "."
 
     def _followup_letters_action(self):
         """One PDF with the letters of all partners of ``self``."""

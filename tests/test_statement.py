@@ -208,7 +208,8 @@ class TestStatement(FollowupCommon):
             "action_followup_send_email",
             "action_followup_print_letter",
             "action_followup_send_sms",
-            "action_followup_send_post",
+            "action_followup_post_confirm",
+            "action_followup_open_send_wizard",
             "action_followup_done",
             "action_followup_later",
             "action_followup_snooze",
@@ -290,6 +291,9 @@ class TestStatement(FollowupCommon):
         self.assertEqual(wizard.date, date(2026, 3, 10))
         wizard.delay = "1w"
         self.assertEqual(wizard.date, date(2026, 2, 17))
+        # the default is the customer's current type; the user switches to manual
+        self.assertEqual(wizard.reminder_type, "automatic")
+        wizard.reminder_type = "manual"
         wizard.save().action_apply()
         self.assertEqual(self.customer.followup_reminder_type, "manual")
         self.assertEqual(self.customer.followup_next_action_date, date(2026, 2, 17))

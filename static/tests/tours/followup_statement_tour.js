@@ -61,6 +61,10 @@ registry.category("web_tour.tours").add("account_payment_followup_statement_tour
             run: "click",
         },
         {
+            content: "The notification says what really happened: the email is queued",
+            trigger: ".o_notification:contains('Email queued to tour@example.com')",
+        },
+        {
             content: "The chatter shows the email sent",
             trigger: ".o-mail-Chatter .o-mail-Message:contains('email to tour@example.com')",
         },
