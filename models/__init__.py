@@ -10,3 +10,4 @@ from . import res_partner
 from . import res_config_settings
 from . import ir_actions_report
 from . import ir_module_module
+from . import res_partner_statement

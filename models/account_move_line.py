@@ -56,6 +56,14 @@ class AccountMoveLine(models.Model):
         groups=FOLLOWUP_GROUPS,
     )
 
+    followup_days_late = fields.Integer(
+        string="Days late",
+        compute="_compute_followup_reference_date",
+        help="Days since the expected payment date, else the due date (0 when the "
+        "item is not overdue).",
+        groups=FOLLOWUP_GROUPS,
+    )
+
     def init(self):
         """Index the open items that follow-ups count, with the columns they read.
 
@@ -95,6 +103,9 @@ class AccountMoveLine(models.Model):
             ref_date = line._followup_get_reference_date()
             line.followup_reference_date = ref_date
             line.followup_overdue = bool(ref_date and ref_date < today)
+            line.followup_days_late = (
+                (today - ref_date).days if line.followup_overdue else 0
+            )
 
     def _followup_stamp(self, level_id, date):
         """Record on the lines that the level ``level_id`` was applied on ``date``.

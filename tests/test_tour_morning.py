@@ -125,3 +125,26 @@ class TestFollowupMorningTour(FollowupCommon, HttpCase):
         )
         self.assertFalse(bakery.followup_reminder_ids)
         self.assertEqual(len(delta.followup_reminder_ids), 1)
+
+    def test_figures(self):
+        partner = self.env["res.partner"].create(
+            {"name": "Figures Customer", "email": "figures@example.com"}
+        )
+        self.env["res.partner"].create(
+            {
+                "name": "Billing Desk",
+                "type": "invoice",
+                "parent_id": partner.id,
+                "email": "billing@figures.example.com",
+                "street": "1 Desk Street",
+                "city": "Leuven",
+            }
+        )
+        self.overdue(partner, days=12)
+        self.assertEqual(partner.followup_days_late, 12)
+        self.assertEqual(partner.followup_next_action_display, self.today)
+        self.start_tour(
+            "/odoo/action-account_payment_followup.res_partner_action_followup",
+            "account_payment_followup_figures_tour",
+            login=self.env.user.login,
+        )
