@@ -11,3 +11,4 @@ from . import res_config_settings
 from . import ir_actions_report
 from . import ir_module_module
 from . import res_partner_statement
+from . import account_move_line_exclusion

@@ -99,6 +99,26 @@ class AccountFollowupLevel(models.Model):
         ),
     ]
 
+    @api.onchange("send_sms")
+    def _onchange_send_sms(self):
+        """Ticking SMS proposes the default reminder SMS (instead of refusing to
+        save the level without a template)."""
+        for level in self:
+            if level.send_sms and not level.sms_template_id:
+                level.sms_template_id = self.env.ref(
+                    "account_payment_followup.sms_template_followup",
+                    raise_if_not_found=False,
+                )
+
+    @api.onchange("send_email")
+    def _onchange_send_email(self):
+        for level in self:
+            if level.send_email and not level.mail_template_id:
+                level.mail_template_id = self.env.ref(
+                    "account_payment_followup.mail_template_followup",
+                    raise_if_not_found=False,
+                )
+
     @api.constrains("send_email", "mail_template_id", "send_sms", "sms_template_id")
     def _check_templates(self):
         for level in self:

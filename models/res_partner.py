@@ -1,5 +1,7 @@
 # Copyright 2026 Payment Follow-ups contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
@@ -125,7 +127,12 @@ class ResPartner(models.Model):
     def write(self, vals):
         """Billing users work the follow-ups without necessarily being allowed to
         edit contacts: the follow-up settings of a partner and its open items are
-        theirs to change from the statement."""
+        theirs to change from the statement. A change of trust is logged."""
+        if "trust" in vals and not self.env.context.get("followup_trust_logged"):
+            before = {partner.id: partner.trust for partner in self}
+            result = self.with_context(followup_trust_logged=True).write(vals)
+            self._followup_log_trust(before)
+            return result
         if (
             not vals
             or self.env.su
@@ -174,6 +181,22 @@ class ResPartner(models.Model):
             # own note; billing users need not be allowed to edit contacts
             customers.sudo().followup_actions_done = True
         return message
+
+    def _followup_log_trust(self, before):
+        labels = dict(self._fields["trust"]._description_selection(self.env))
+        for partner in self:
+            if (before.get(partner.id) or "normal") == (partner.trust or "normal"):
+                continue
+            # sudo: a note in the history of the partner whose trust the user
+            # just changed (billing users need not be allowed to edit contacts)
+            partner.sudo()._message_log(
+                body=Markup("<p>%s</p>")
+                % self.env._(
+                    "Trust changed from %(old)s to %(new)s.",
+                    old=labels.get(before.get(partner.id) or "normal"),
+                    new=labels.get(partner.trust or "normal"),
+                )
+            )
 
     # ------------------------------------------------------------------
     # The computed figures (account.followup.status)

@@ -1,5 +1,7 @@
 # Copyright 2026 Payment Follow-ups contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from unittest.mock import patch
+
 from freezegun import freeze_time
 
 from odoo.exceptions import UserError
@@ -183,3 +185,72 @@ class TestFollowupMorning(FollowupCommon):
         self.customer.invalidate_recordset()
         html = str(self.customer._followup_render_statement())
         self.assertIn("#c0392b", html)
+
+    # ------------------------------------------------------------------
+    # First letter and configuration
+    # ------------------------------------------------------------------
+
+    def test_sms_ticked_proposes_the_template(self):
+        with Form(self.level(15)) as level:
+            level.send_sms = True
+            self.assertEqual(
+                level.sms_template_id,
+                self.env.ref("account_payment_followup.sms_template_followup"),
+            )
+        self.assertTrue(self.level(15).send_sms)
+
+    def test_exclusion_asks_a_reason_and_logs_it(self):
+        invoice = self.make_invoice()
+        line = self.receivable_lines(invoice)
+        action = line.action_followup_exclude()
+        wizard = Form(self.env[action["res_model"]].with_context(**action["context"]))
+        wizard.note = "Disputed quantity"
+        wizard.save().action_apply()
+        self.assertTrue(line.followup_excluded)
+        self.assertEqual(line.followup_note, "Disputed quantity")
+        for record in (self.customer, invoice):
+            body = record.message_ids[:1].body
+            self.assertIn("excluded from follow-ups", body)
+            self.assertIn("Disputed quantity", body)
+        line.action_followup_include()
+        self.assertFalse(line.followup_excluded)
+        self.assertIn("included in follow-ups again", invoice.message_ids[:1].body)
+
+    def test_trust_change_is_logged(self):
+        self.customer.trust = "bad"
+        self.assertIn(
+            "Trust changed from Normal Debtor to Bad Debtor",
+            self.customer.message_ids[:1].body,
+        )
+
+    def test_letterhead_state_in_settings(self):
+        self.company.external_report_layout_id = False
+        settings = self.env["res.config.settings"].create({})
+        self.assertFalse(settings.followup_letterhead_configured)
+        action = settings.action_followup_configure_letterhead()
+        self.assertEqual(action["res_model"], "base.document.layout")
+        self.company.external_report_layout_id = self.env.ref(
+            "web.external_layout_standard"
+        )
+        settings = self.env["res.config.settings"].create({})
+        self.assertTrue(settings.followup_letterhead_configured)
+
+    def test_letter_without_the_placeholder_logo(self):
+        self.make_invoice()
+        report = self.env.ref(
+            "account_payment_followup.res_partner_action_report_followup_letter"
+        )
+        Letter = type(
+            self.env["report.account_payment_followup.report_followup_letter"]
+        )
+        self.company.logo = self.company._get_logo()
+        with patch.object(Letter, "_letterhead_in_page", lambda self: True):
+            html = report._render_qweb_html(report.report_name, self.customer.ids)[0]
+        self.assertNotIn(b'alt="Logo"', html)
+        self.company.logo = (
+            b"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGA"
+            b"hKmMIQAAAABJRU5ErkJggg=="
+        )
+        with patch.object(Letter, "_letterhead_in_page", lambda self: True):
+            html = report._render_qweb_html(report.report_name, self.customer.ids)[0]
+        self.assertIn(b'alt="Logo"', html)

@@ -182,10 +182,15 @@ class TestStatement(FollowupCommon):
             self.assertEqual(len(statement.followup_line_ids), 2)
             with statement.followup_line_ids.edit(0) as row:
                 self.assertEqual(row.move_id, invoice)
-                row.followup_excluded = True
-                row.followup_note = "Disputed: wrong quantity"
             with statement.followup_line_ids.edit(1) as row:
                 row.followup_expected_date = date(2026, 3, 15)
+        # excluding asks for the reason
+        action = line.action_followup_exclude()
+        with Form(
+            self.env[action["res_model"]].with_context(**action["context"])
+        ) as wizard:
+            wizard.note = "Disputed: wrong quantity"
+        wizard.record.action_apply()
 
         self.assertTrue(line.followup_excluded)
         self.assertEqual(line.followup_note, "Disputed: wrong quantity")

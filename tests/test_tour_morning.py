@@ -148,3 +148,21 @@ class TestFollowupMorningTour(FollowupCommon, HttpCase):
             "account_payment_followup_figures_tour",
             login=self.env.user.login,
         )
+
+    def test_settings_and_level(self):
+        self.company.external_report_layout_id = False
+        # the test taxes are cash basis: Settings refuse to save without this
+        self.company.tax_exigibility = True
+        self.start_tour(
+            "/odoo/action-account.action_account_config",
+            "account_payment_followup_settings_tour",
+            login=self.env.user.login,
+        )
+        level = self.level(15)
+        self.start_tour(
+            f"/odoo/action-account_payment_followup.account_followup_level_action/{level.id}",
+            "account_payment_followup_level_sms_tour",
+            login=self.env.user.login,
+        )
+        self.assertTrue(level.send_sms)
+        self.assertTrue(level.sms_template_id)

@@ -47,13 +47,31 @@ registry.category("web_tour.tours").add("account_payment_followup_statement_tour
             trigger: ".o_followup_statement_form .o_followup_trust.text-danger[data-trust=bad]",
         },
         {
-            content: "Exclude the disputed invoice (the first line)",
-            trigger: `${LINES} .o_data_row:first-child .o_field_widget[name=followup_excluded] input`,
+            content: "Exclude the disputed invoice (the first line): the reason is asked",
+            trigger: `${LINES} .o_data_row:first-child button[name=action_followup_exclude]`,
+            run: "click",
+        },
+        {
+            content: "Give the reason",
+            trigger: ".modal .o_field_widget[name=note] textarea",
+            run: "edit Disputed: wrong quantity",
+        },
+        {
+            content: "Exclude",
+            trigger: ".modal button[name=action_apply]",
             run: "click",
         },
         {
             content: "The line is excluded",
-            trigger: `${LINES} .o_data_row:first-child .o_field_widget[name=followup_excluded] input:checked`,
+            trigger: `body:not(:has(.modal)) ${LINES} .o_data_row:first-child .o_field_widget[name=followup_excluded] input:checked`,
+        },
+        {
+            content: "The exclusion and its reason are in the history",
+            trigger: ".o-mail-Chatter .o-mail-Message:contains('excluded from follow-ups'):contains('Disputed: wrong quantity')",
+        },
+        {
+            content: "The change of trust is in the history",
+            trigger: ".o-mail-Chatter .o-mail-Message:contains('Trust changed from Normal Debtor to Bad Debtor')",
         },
         {
             content: "Send the statement by email",
