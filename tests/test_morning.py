@@ -61,10 +61,14 @@ class TestFollowupMorning(FollowupCommon):
     def test_snooze_keeps_the_reminder_type(self):
         self.make_invoice()
         action = self.customer.action_followup_snooze()
-        form = Form(self.env["account.followup.snooze"].with_context(action["context"]))
+        form = Form(
+            self.env["account.followup.snooze"].with_context(**action["context"])
+        )
         self.assertEqual(form.reminder_type, "automatic")
         self.customer.followup_reminder_type = "manual"
-        form = Form(self.env["account.followup.snooze"].with_context(action["context"]))
+        form = Form(
+            self.env["account.followup.snooze"].with_context(**action["context"])
+        )
         self.assertEqual(form.reminder_type, "manual")
 
     def test_logged_note_counts_as_the_action(self):
@@ -254,3 +258,34 @@ class TestFollowupMorning(FollowupCommon):
         with patch.object(Letter, "_letterhead_in_page", lambda self: True):
             html = report._render_qweb_html(report.report_name, self.customer.ids)[0]
         self.assertIn(b'alt="Logo"', html)
+
+    def test_call_activity_done_counts_as_the_action(self):
+        self.make_invoice(invoice_date="2026-01-01", due="2026-01-05")
+        self.assertEqual(self.customer.followup_level_id, self.level(15))
+        activity = self.customer.activity_schedule(
+            "mail.mail_activity_data_call", user_id=self.env.user.id
+        )
+        self.assertFalse(self.customer.followup_actions_done)
+        activity.action_feedback(feedback="Promised to pay on Friday")
+        self.assertTrue(self.customer.followup_actions_done)
+        self.customer.action_followup_done()
+
+    def test_send_wizard_on_several_customers(self):
+        self.make_invoice(self.customer)
+        self.make_invoice(self.customer2)
+        partners = self.customer | self.customer2
+        wizard = (
+            self.env["account.followup.send.wizard"]
+            .with_context(active_model="res.partner", active_ids=partners.ids)
+            .create({})
+        )
+        self.assertEqual(wizard.partner_count, 2)
+        self.assertTrue(wizard.send_email and wizard.send_letter)
+        self.assertFalse(wizard.recipient_ids)
+        action = wizard.action_send()
+        summary = self.env["account.followup.process"].browse(action["res_id"])
+        self.assertEqual(summary.processed_count, 2)
+        for partner in partners:
+            partner.invalidate_recordset()
+            self.assertNotEqual(partner.followup_status, "in_need_of_action")
+            self.assertTrue(partner.followup_letter_to_print)

@@ -24,7 +24,6 @@ class AccountFollowupSendWizard(models.TransientModel):
     partner_count = fields.Integer(compute="_compute_partner_count")
     level_id = fields.Many2one(
         "account.followup.level",
-        string="Level",
         compute="_compute_level_id",
         help="The level to execute now, else the last one executed.",
     )
