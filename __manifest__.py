@@ -26,6 +26,8 @@
         "wizards/account_followup_snooze_views.xml",
         "wizards/account_followup_process_views.xml",
         "wizards/account_followup_line_note_views.xml",
+        "wizards/account_followup_confirm_views.xml",
+        "wizards/account_followup_send_wizard_views.xml",
         "views/account_followup_level_views.xml",
         "views/account_move_line_views.xml",
         "views/res_partner_views.xml",

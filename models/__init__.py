@@ -13,3 +13,5 @@ from . import res_config_settings
 from . import ir_actions_report
 from . import ir_module_module
 from . import mail_notification
+from . import res_partner_statement
+from . import account_move_line_exclusion

@@ -76,7 +76,13 @@ class AccountFollowupExecution(models.AbstractModel):
 
     @api.model
     def _execute(
-        self, partners, channels=None, raise_errors=False, origin="statement", **batch
+        self,
+        partners,
+        channels=None,
+        raise_errors=False,
+        origin="statement",
+        mark_done=False,
+        **batch,
     ):
         """Execute the follow-up of each partner of ``partners``.
 
@@ -86,6 +92,8 @@ class AccountFollowupExecution(models.AbstractModel):
         :param raise_errors: raise the first failure (a user clicking on one
             partner) instead of reporting it on the partner (batch, cron).
         :param origin: what ran it, kept on the reminder (statement, batch, cron)
+        :param mark_done: the chosen ``channels`` are the whole current level (the
+            send wizard): mark it as done, as Process does
         :param batch: passed on to the channels (``defer_letters``...)
         :return: a summary dict (counts, failures, skipped partners, letters).
         """
@@ -107,7 +115,11 @@ class AccountFollowupExecution(models.AbstractModel):
             try:
                 with self.env.cr.savepoint():
                     outcome = self._execute_one(
-                        partner, channels=channels, origin=origin, **batch
+                        partner,
+                        channels=channels,
+                        origin=origin,
+                        mark_done=mark_done,
+                        **batch,
                     )
             except (UserError, AccessError, ValidationError) as error:
                 if raise_errors:
@@ -165,7 +177,9 @@ class AccountFollowupExecution(models.AbstractModel):
         return summary
 
     @api.model
-    def _execute_one(self, partner, channels=None, origin="statement", **batch):
+    def _execute_one(
+        self, partner, channels=None, origin="statement", mark_done=False, **batch
+    ):
         """Execute one partner's follow-up under a row lock, after checking again
         what is due (an invoice may have been paid since the list was shown).
 
@@ -189,10 +203,15 @@ class AccountFollowupExecution(models.AbstractModel):
             level.invalidate_recordset(["auto_execute", "active"])
             if not (level.auto_execute and level.active):
                 return "nothing"
+        if partial and mark_done:
+            # the whole current level, chosen in the send wizard
+            partial = not (
+                data["status"] == "in_need_of_action" and data["level_id"] == level.id
+            )
         self._check_paid_channels_once(partner, level, channels, partial)
         Send = self.env["account.followup.send"]
         # check everything first: a level is executed whole or not at all
-        checked = Send._check(partner, level, channels)
+        checked = Send._check(partner, level, channels, **batch)
         rows = self.env["account.followup.status"]._get_lines(partner)
         reminder = self._create_reminder(partner, level, data, rows, origin, partial)
         descriptions = Send._send(partner, level, checked, reminder, **batch)

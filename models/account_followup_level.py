@@ -65,7 +65,9 @@ class AccountFollowupLevel(models.Model):
     )
     send_post = fields.Boolean(
         string="Send a letter by post",
-        help="Send the letter by post through the snailmail service (IAP credits).",
+        help="Send the letter by post through the snailmail service (IAP credits). "
+        "With Print a letter ticked too, the posted letter replaces the printed one: "
+        "the same letter is not printed and posted twice.",
     )
     manual_action = fields.Boolean(
         string="Schedule an activity",
@@ -101,6 +103,26 @@ class AccountFollowupLevel(models.Model):
             "days.",
         ),
     ]
+
+    @api.onchange("send_sms")
+    def _onchange_send_sms(self):
+        """Ticking SMS proposes the default reminder SMS (instead of refusing to
+        save the level without a template)."""
+        for level in self:
+            if level.send_sms and not level.sms_template_id:
+                level.sms_template_id = self.env.ref(
+                    "account_payment_followup.sms_template_followup",
+                    raise_if_not_found=False,
+                )
+
+    @api.onchange("send_email")
+    def _onchange_send_email(self):
+        for level in self:
+            if level.send_email and not level.mail_template_id:
+                level.mail_template_id = self.env.ref(
+                    "account_payment_followup.mail_template_followup",
+                    raise_if_not_found=False,
+                )
 
     @api.constrains("send_email", "mail_template_id", "send_sms", "sms_template_id")
     def _check_templates(self):
@@ -297,7 +319,8 @@ class AccountFollowupLevel(models.Model):
         self.ensure_one()
         flags = {
             "email": self.send_email,
-            "letter": self.send_letter,
+            # the posted letter replaces the printed one (not printed and posted twice)
+            "letter": self.send_letter and not self.send_post,
             "sms": self.send_sms,
             "post": self.send_post,
             "activity": self.manual_action,

@@ -142,11 +142,17 @@ class AccountFollowupSend(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _check(self, partner, level, channels):
+    def _check(self, partner, level, channels, email_recipients=None, **_batch):
         """Check every channel first, a level is executed whole or not at all:
-        {channel: what its check found}."""
+        {channel: what its check found}.
+
+        :param email_recipients: the recipients chosen in the send wizard (instead
+            of the invoice contact)
+        """
         return {
-            channel: getattr(self, f"_check_{channel}")(partner, level)
+            channel: self._check_email(partner, level, recipients=email_recipients)
+            if channel == "email" and email_recipients
+            else getattr(self, f"_check_{channel}")(partner, level)
             for channel in channels
         }
 
@@ -167,7 +173,8 @@ class AccountFollowupSend(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _check_email(self, partner, level):
+    def _check_email(self, partner, level, recipients=None):
+        """:param recipients: who receives it (default: the invoice contact)"""
         template = level._get_mail_template()
         if not template:
             raise UserError(
@@ -178,26 +185,33 @@ class AccountFollowupSend(models.AbstractModel):
                 )
             )
         self._check_template_model(level, template)
-        recipient = partner._followup_get_recipient()
-        email = recipient.email_normalized
-        if not email:
-            raise UserError(
-                self.env._(
-                    "%(partner)s has no valid email address: add one on the contact "
-                    "to send the reminder by email.",
-                    partner=recipient.display_name,
+        recipients = recipients or partner._followup_get_recipient()
+        emails = []
+        for recipient in recipients:
+            email = recipient.email_normalized
+            if not email:
+                raise UserError(
+                    self.env._(
+                        "%(partner)s has no valid email address: add one on the "
+                        "contact to send the reminder by email.",
+                        partner=recipient.display_name,
+                    )
                 )
-            )
-        if recipient.is_blacklisted:
-            raise UserError(
-                self.env._(
-                    "The email address of %(partner)s (%(email)s) is blacklisted: the "
-                    "reminder was not emailed.",
-                    partner=recipient.display_name,
-                    email=email,
+            if recipient.is_blacklisted:
+                raise UserError(
+                    self.env._(
+                        "The email address of %(partner)s (%(email)s) is "
+                        "blacklisted: the reminder was not emailed.",
+                        partner=recipient.display_name,
+                        email=email,
+                    )
                 )
-            )
-        return {"recipient": recipient, "template": template, "email": email}
+            emails.append(email)
+        return {
+            "recipient": recipients,
+            "template": template,
+            "email": ", ".join(emails),
+        }
 
     @api.model
     def _check_template_model(self, level, template):
@@ -217,21 +231,10 @@ class AccountFollowupSend(models.AbstractModel):
             )
 
     @api.model
-    def _send_email(
-        self, partner, level, checked, reminder, authors=None, catchalls=None, **_b
-    ):
-        """Queue the reminder email (statement in the body, open invoices attached
-        when the level asks it), posted on the reminder and sent to its recipient
-        only.
-
-        :param authors: {sender address: author partner id}, shared by a batch so
-            that each sender is looked up once
-        :param catchalls: {company id: catchall address}, shared by a batch: the
-            reply-to of a reminder is its company's catchall (a reminder has no
-            alias of its own), named after the reminder
-        """
-        recipient = checked["recipient"]
-        template = checked["template"]
+    def _render_email(self, partner, level, template):
+        """The reminder email's subject, body_html and email_from, rendered with the
+        template in the customer's language (the send wizard shows them before
+        sending); a template that cannot be rendered raises a clear UserError."""
         lang = partner._followup_get_lang()
         failure = self.env._(
             "The email template “%(template)s” could not be rendered for "
@@ -257,13 +260,52 @@ class AccountFollowupSend(models.AbstractModel):
                         "company": self.env.company,
                     },
                 )[partner.id]
-            email_from = (
+            rendered["email_from"] = (
                 template._render_field("email_from", partner.ids)[partner.id]
                 if template.email_from
                 else self.env.company.email_formatted or self.env.user.email_formatted
             )
+        return rendered
+
+    @api.model
+    def _send_email(
+        self,
+        partner,
+        level,
+        checked,
+        reminder,
+        authors=None,
+        catchalls=None,
+        email_subject=None,
+        email_body=None,
+        attach_invoices=None,
+        **_batch,
+    ):
+        """Queue the reminder email (statement in the body, open invoices attached
+        when the level asks it), posted on the reminder and sent to its recipient
+        only.
+
+        :param authors: {sender address: author partner id}, shared by a batch so
+            that each sender is looked up once
+        :param catchalls: {company id: catchall address}, shared by a batch: the
+            reply-to of a reminder is its company's catchall (a reminder has no
+            alias of its own), named after the reminder
+        :param email_subject, email_body: the text edited in the send wizard
+            (None: rendered from the template)
+        :param attach_invoices: the send wizard's choice (None: the level's)
+        """
+        recipient = checked["recipient"]
+        template = checked["template"]
+        rendered = self._render_email(partner, level, template)
+        email_from = rendered["email_from"]
+        if email_subject is not None:
+            rendered["subject"] = email_subject
+        if email_body is not None:
+            rendered["body_html"] = email_body
+        if attach_invoices is None:
+            attach_invoices = level.attach_invoices
         attachment_ids = []
-        if level.attach_invoices:
+        if attach_invoices:
             attachment_ids = self._invoice_attachments(partner).ids
         # what message_post would compute, from what the batch already found
         post_values = {}

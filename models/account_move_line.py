@@ -72,6 +72,14 @@ class AccountMoveLine(models.Model):
         groups=FOLLOWUP_GROUPS,
     )
 
+    followup_days_late = fields.Integer(
+        string="Days late",
+        compute="_compute_followup_reference_date",
+        help="Days since the expected payment date, else the due date (0 when the "
+        "item is not overdue).",
+        groups=FOLLOWUP_GROUPS,
+    )
+
     def init(self):
         """Index the open items that follow-ups count, with the columns they read.
 
@@ -111,6 +119,9 @@ class AccountMoveLine(models.Model):
             ref_date = line._followup_get_reference_date()
             line.followup_reference_date = ref_date
             line.followup_overdue = bool(ref_date and ref_date < today)
+            line.followup_days_late = (
+                (today - ref_date).days if line.followup_overdue else 0
+            )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -16,6 +16,25 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.followup_manager_id", readonly=False
     )
 
+    followup_letterhead_configured = fields.Boolean(
+        string="Letterhead configured",
+        compute="_compute_followup_letterhead_configured",
+    )
+
+    @api.depends("company_id")
+    def _compute_followup_letterhead_configured(self):
+        for settings in self:
+            settings.followup_letterhead_configured = bool(
+                settings.company_id.external_report_layout_id
+            )
+
+    def action_followup_configure_letterhead(self):
+        """The company's document layout (logo, colours, address, footer), which the
+        follow-up letters print."""
+        return self.env["ir.actions.actions"]._for_xml_id(
+            "web.action_base_document_layout_configurator"
+        )
+
     @api.depends("company_id")
     def _compute_followup_cron_active(self):
         cron = self._followup_cron()

@@ -1,5 +1,7 @@
 # Copyright 2026 Payment Follow-ups contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
@@ -110,6 +112,13 @@ class ResPartner(models.Model):
     followup_reminder_count = fields.Integer(
         compute="_compute_followup_reminder_count", groups=FOLLOWUP_GROUPS
     )
+    followup_queue_label = fields.Char(
+        string="Position in the list",
+        compute="_compute_followup_queue_label",
+        help="Working through Follow-up Reports: this customer's place among those "
+        "in need of action.",
+        groups=FOLLOWUP_GROUPS,
+    )
     # Editable on the statement (expected date, exclusion, note): the client saves
     # the edited rows as update commands, which the ORM applies on the lines
     # themselves for a non-stored One2many; create and delete are off in the view.
@@ -166,7 +175,12 @@ class ResPartner(models.Model):
     def write(self, vals):
         """Billing users work the follow-ups without necessarily being allowed to
         edit contacts: the follow-up settings of a partner and its open items are
-        theirs to change from the statement."""
+        theirs to change from the statement. A change of trust is logged."""
+        if "trust" in vals and not self.env.context.get("followup_trust_logged"):
+            before = {partner.id: partner.trust for partner in self}
+            result = self.with_context(followup_trust_logged=True).write(vals)
+            self._followup_log_trust(before)
+            return result
         if (
             not vals
             or self.env.su
@@ -196,6 +210,41 @@ class ResPartner(models.Model):
         # sudo: only the follow-up settings listed in FOLLOWUP_BILLING_WRITABLE, by
         # a billing user who can read these partners
         return super(ResPartner, self.sudo()).write(vals)
+
+    def message_post(self, **kwargs):
+        """A note logged or an activity marked as done (the call of a call level)
+        by a billing user counts as the action of the current level: Done is then
+        allowed."""
+        message = super().message_post(**kwargs)
+        if (
+            (
+                kwargs.get("message_type") == "comment"
+                or kwargs.get("mail_activity_type_id")
+            )
+            # the chatter posts as superuser, for the user (self.env.user)
+            and self.env.user.has_group("account.group_account_invoice")
+        ):
+            customers = self.commercial_partner_id.filtered("followup_level_id")
+            # sudo: a company-dependent flag of the follow-up, set for the user's
+            # own note; billing users need not be allowed to edit contacts
+            customers.sudo().followup_actions_done = True
+        return message
+
+    def _followup_log_trust(self, before):
+        labels = dict(self._fields["trust"]._description_selection(self.env))
+        for partner in self:
+            if (before.get(partner.id) or "normal") == (partner.trust or "normal"):
+                continue
+            # sudo: a note in the history of the partner whose trust the user
+            # just changed (billing users need not be allowed to edit contacts)
+            partner.sudo()._message_log(
+                body=Markup("<p>%s</p>")
+                % self.env._(
+                    "Trust changed from %(old)s to %(new)s.",
+                    old=labels.get(before.get(partner.id) or "normal"),
+                    new=labels.get(partner.trust or "normal"),
+                )
+            )
 
     # ------------------------------------------------------------------
     # The computed figures (account.followup.status)
@@ -311,6 +360,31 @@ class ResPartner(models.Model):
                 Line._followup_statement_domain(commercial),
                 order="date_maturity, id",
             )
+
+    @api.depends_context("company", "followup_open_next", "followup_queue_done")
+    def _compute_followup_queue_label(self):
+        context = self.env.context
+        queue = self._followup_queue().ids if context.get("followup_open_next") else []
+        done = context.get("followup_queue_done") or 0
+        for partner in self:
+            commercial = partner.commercial_partner_id._origin.id
+            if commercial not in queue:
+                partner.followup_queue_label = False
+                continue
+            partner.followup_queue_label = self.env._(
+                "Customer %(position)s of %(total)s",
+                position=done + queue.index(commercial) + 1,
+                total=done + len(queue),
+            )
+
+    @api.model
+    def _followup_queue(self):
+        """The customers in need of action, in the order the statement flow opens
+        them."""
+        return self.search(
+            [("followup_status", "=", "in_need_of_action"), ("parent_id", "=", False)],
+            order="name, id",
+        )
 
     def _compute_followup_reminder_count(self):
         groups = self.env["account.followup.reminder"]._read_group(
@@ -479,12 +553,49 @@ class ResPartner(models.Model):
     def action_followup_send_post(self):
         return self._followup_run_channel("post")
 
+    def action_followup_post_confirm(self):
+        """Send by post from the statement: the address is checked first (a warning
+        says what is missing), then the user confirms the paid service."""
+        self._followup_check_access()
+        Send = self.env["account.followup.send"]
+        for partner in self.commercial_partner_id:
+            level = partner.followup_level_id or Send._document_level(partner)
+            Send._check_post(partner, level)
+        return self.env["account.followup.confirm"]._action_open(self, "post")
+
+    def action_followup_open_send_wizard(self):
+        """Follow-up: the send wizard on the customers of ``self``."""
+        self._followup_check_access()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Follow-up"),
+            "res_model": "account.followup.send.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": dict(
+                self.env.context,
+                default_partner_ids=self.commercial_partner_id.ids,
+            ),
+        }
+
+    def action_followup_process_confirm(self):
+        """Process follow-ups from the list: confirm first, each customer with its
+        level and its channels (the paid ones marked)."""
+        self._followup_check_access()
+        return self.env["account.followup.confirm"]._action_open(self, "process")
+
     def action_followup_done(self):
         """Done: the current level was handled by hand (after at least one action
         from the statement); stamp its lines and move on."""
         self._followup_check_access()
+        levels = {p.id: p.followup_level_id.name for p in self.commercial_partner_id}
         self.env["account.followup.execution"]._mark_done_by_hand(self)
-        return self._followup_next_partner_action()
+        return self._followup_next_partner_action(
+            {
+                p.id: self.env._("%(level)s done", level=levels.get(p.id) or "")
+                for p in self.commercial_partner_id
+            }
+        )
 
     def action_followup_later(self):
         """Do it later: hide the partner from the list until tomorrow, without
@@ -492,7 +603,7 @@ class ResPartner(models.Model):
         self._followup_check_access()
         Execution = self.env["account.followup.execution"]
         Execution._postpone(self, Execution._postpone_date())
-        return self._followup_next_partner_action()
+        return self._followup_next_partner_action(self.env._("postponed to tomorrow"))
 
     def action_followup_snooze(self):
         """Open the Reminder wizard (one week, two weeks, ..., a date)."""
@@ -552,10 +663,37 @@ class ResPartner(models.Model):
             "tag": "display_notification",
             "params": {
                 "type": "success",
-                "message": self.env._("Follow-up done."),
+                "message": self._followup_summary_message(summary),
                 "next": {"type": "ir.actions.act_window_close"},
             },
         }
+
+    def _followup_summary_message(self, summary):
+        """What was done for one customer, in the words of what really happened:
+        "Email queued to ann@example.com", "SMS queued to +32...", "letter queued
+        for the post"; the level said done when it was."""
+        parts = []
+        for reminder in summary["reminders"]:
+            if reminder.channel_email:
+                parts.append(
+                    self.env._("Email queued to %(email)s", email=reminder.email_to)
+                )
+            if reminder.letter_state == "to_print":
+                parts.append(self.env._("letter waiting in Letters to print"))
+            if reminder.channel_sms:
+                parts.append(self.env._("SMS queued"))
+            if reminder.channel_post:
+                parts.append(self.env._("letter queued for the post"))
+            if reminder.channel_activity:
+                parts.append(self.env._("activity planned"))
+            if not reminder.partial:
+                parts.append(
+                    self.env._("level “%(level)s” done", level=reminder.level_id.name)
+                )
+        if not parts:
+            return self.env._("Nothing was sent.")
+        message = ", ".join(parts)
+        return message[0].upper() + message[1:] + "."
 
     def _followup_letters_action(self):
         """One PDF with the letters of all partners of ``self``."""
@@ -565,21 +703,67 @@ class ResPartner(models.Model):
             "account_payment_followup.res_partner_action_report_followup_letter"
         ).report_action(self)
 
-    def _followup_next_partner_action(self):
-        """Open the next customer in need of action (the statement flow), or close."""
-        if not self.env.context.get("followup_open_next"):
-            return {"type": "ir.actions.act_window_close"}
-        next_partner = self.search(
-            [
-                ("followup_status", "=", "in_need_of_action"),
-                ("id", "not in", self.commercial_partner_id.ids),
-            ],
-            limit=1,
-            order="name, id",
+    def _followup_next_partner_action(self, what=""):
+        """Say what was done and open the next customer in need of action in place
+        of this one (the statement flow), or go back to the list when it is done.
+
+        :param what: what was done ("Friendly reminder done"), or
+            {partner id: what} when it differs per customer
+        """
+        customers = self.commercial_partner_id
+        if not isinstance(what, dict):
+            what = dict.fromkeys(customers.ids, what)
+        message = "; ".join(
+            self.env._("%(partner)s — %(what)s", partner=p.name, what=what[p.id])
+            if what.get(p.id)
+            else p.name
+            for p in customers
         )
+        context = self.env.context
+        if not context.get("followup_open_next"):
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "type": "success",
+                    "message": message,
+                    "next": {"type": "ir.actions.act_window_close"},
+                },
+            }
+        next_partner = self._followup_queue().filtered(lambda p: p not in customers)[:1]
         if not next_partner:
-            return {"type": "ir.actions.act_window_close"}
-        return next_partner.action_open_followup_statement()
+            action = self.env["ir.actions.actions"]._for_xml_id(
+                "account_payment_followup.res_partner_action_followup"
+            )
+            return {
+                "type": "ir.actions.client",
+                "tag": "account_payment_followup_open_next",
+                "params": {
+                    "message": self.env._(
+                        "%(message)s · the list is done", message=message
+                    ),
+                    "next": action,
+                    "clear_breadcrumbs": True,
+                },
+            }
+        action = next_partner.action_open_followup_statement()
+        action["context"] = dict(
+            action["context"],
+            followup_queue_done=(context.get("followup_queue_done") or 0)
+            + len(customers),
+        )
+        return {
+            "type": "ir.actions.client",
+            "tag": "account_payment_followup_open_next",
+            "params": {
+                "message": self.env._(
+                    "%(message)s · next: %(next)s",
+                    message=message,
+                    next=next_partner.name,
+                ),
+                "next": action,
+            },
+        }
 
     # ------------------------------------------------------------------
     # The daily run

@@ -44,7 +44,11 @@ class ReportFollowupLetter(models.AbstractModel):
             statements[partner.id] = Send.with_context(
                 lang=partner._followup_get_lang()
             )._statement_values(partner)
+        company = self.env.company
         return {
+            # Odoo's default logo reads "Your logo": a letter prints no logo then
+            "followup_has_logo": bool(company.logo)
+            and company.logo != company._get_logo(),
             "doc_ids": partners.ids,
             "doc_model": "res.partner",
             "docs": partners,

@@ -53,6 +53,12 @@ class TestBatch(FollowupCommon):
             active_ids=partners.ids,
             active_id=partners[:1].id,
         ).run()
+        # the batch is confirmed first, each customer with its level and channels
+        self.assertEqual(action["res_model"], "account.followup.confirm")
+        confirm = self.env["account.followup.confirm"].browse(action["res_id"])
+        for partner in partners:
+            self.assertIn(partner.name, confirm.plan_html)
+        action = confirm.action_confirm()
         self.assertEqual(action["res_model"], "account.followup.process")
         return self.env["account.followup.process"].browse(action["res_id"])
 

@@ -78,7 +78,8 @@ class TestFollowupEngine(FollowupCommon):
             ("2026-01-21", 1, date(2026, 2, 4), {"email", "letter"}),
             ("2026-02-04", 15, date(2026, 2, 24), {"activity"}),
             ("2026-02-24", 35, date(2026, 3, 21), {"email", "letter", "activity"}),
-            ("2026-03-21", 60, False, {"letter", "post", "activity"}),
+            # the posted letter replaces the printed one
+            ("2026-03-21", 60, False, {"post", "activity"}),
         ]
         line = self.receivable_lines(invoice)
         for day, delay, next_date, channels in expected:

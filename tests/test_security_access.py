@@ -24,6 +24,10 @@ PUBLIC_METHODS = [
     "action_followup_later",
     "action_followup_snooze",
     "action_open_followup_statement",
+    "action_followup_post_confirm",
+    "action_followup_process_confirm",
+    "action_followup_open_send_wizard",
+    "action_followup_edit_recipient",
 ]
 
 FOLLOWUP_FIELDS = [

@@ -182,10 +182,15 @@ class TestStatement(FollowupCommon):
             self.assertEqual(len(statement.followup_line_ids), 2)
             with statement.followup_line_ids.edit(0) as row:
                 self.assertEqual(row.move_id, invoice)
-                row.followup_excluded = True
-                row.followup_note = "Disputed: wrong quantity"
             with statement.followup_line_ids.edit(1) as row:
                 row.followup_expected_date = date(2026, 3, 15)
+        # excluding asks for the reason
+        action = line.action_followup_exclude()
+        with Form(
+            self.env[action["res_model"]].with_context(**action["context"])
+        ) as wizard:
+            wizard.note = "Disputed: wrong quantity"
+        wizard.record.action_apply()
 
         self.assertTrue(line.followup_excluded)
         self.assertEqual(line.followup_note, "Disputed: wrong quantity")
@@ -208,7 +213,8 @@ class TestStatement(FollowupCommon):
             "action_followup_send_email",
             "action_followup_print_letter",
             "action_followup_send_sms",
-            "action_followup_send_post",
+            "action_followup_post_confirm",
+            "action_followup_open_send_wizard",
             "action_followup_done",
             "action_followup_later",
             "action_followup_snooze",
@@ -290,6 +296,9 @@ class TestStatement(FollowupCommon):
         self.assertEqual(wizard.date, date(2026, 3, 10))
         wizard.delay = "1w"
         self.assertEqual(wizard.date, date(2026, 2, 17))
+        # the default is the customer's current type; the user switches to manual
+        self.assertEqual(wizard.reminder_type, "automatic")
+        wizard.reminder_type = "manual"
         wizard.save().action_apply()
         self.assertEqual(self.customer.followup_reminder_type, "manual")
         self.assertEqual(self.customer.followup_next_action_date, date(2026, 2, 17))

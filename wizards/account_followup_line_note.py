@@ -19,6 +19,11 @@ class AccountFollowupLineNote(models.TransientModel):
 
     line_id = fields.Many2one("account.move.line", string="Invoice line", required=True)
     move_id = fields.Many2one(related="line_id.move_id", string="Invoice")
+    mode = fields.Selection(
+        [("note", "Log a note"), ("exclude", "Exclude from follow-ups")],
+        required=True,
+        default="note",
+    )
     note = fields.Text(required=True)
     delay = fields.Selection(
         [("none", "No change"), *SNOOZE_SELECTION],
@@ -61,6 +66,8 @@ class AccountFollowupLineNote(models.TransientModel):
         history of the customer and of the invoice."""
         self.ensure_one()
         self.env["res.partner"]._followup_check_access()
+        if self.mode == "exclude":
+            return self._apply_exclusion()
         line = self.line_id
         today = self.env.company._followup_today()
         if self.delay != "none" and not self.expected_date:
@@ -94,5 +101,46 @@ class AccountFollowupLineNote(models.TransientModel):
         partner = line.partner_id.commercial_partner_id
         if partner:
             partner._message_log(body=body)
+            # sudo: the follow-up flag of the customer (see res.partner.write)
+            partner.sudo().followup_actions_done = True
         line.move_id._message_log(body=body)
+        if not partner or self.delay == "none":
+            return {"type": "ir.actions.act_window_close"}
+        partner.invalidate_recordset()
+        if partner.followup_status == "in_need_of_action":
+            message = self.env._(
+                "Expected payment on %(date)s: %(partner)s stays in the list for its "
+                "other overdue invoices.",
+                date=format_date(self.env, self.expected_date),
+                partner=partner.name,
+            )
+        else:
+            message = self.env._(
+                "Expected payment on %(date)s: %(partner)s leaves the follow-up list "
+                "until then.",
+                date=format_date(self.env, self.expected_date),
+                partner=partner.name,
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": message,
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    def _apply_exclusion(self):
+        """Exclude the line (a dispute, a litigation...) for the reason given, kept
+        on the line and in the history of the customer and of the invoice."""
+        line = self.line_id
+        line.write({"followup_excluded": True, "followup_note": self.note})
+        line._followup_log_exclusion(
+            self.env._(
+                "%(reference)s excluded from follow-ups",
+                reference=line.move_id.name or line.name or "",
+            ),
+            self.note,
+        )
         return {"type": "ir.actions.act_window_close"}

@@ -25,9 +25,10 @@ class AccountFollowupProcess(models.TransientModel):
     processed_count = fields.Integer("Processed")
     skipped_count = fields.Integer("Nothing to do")
     failed_count = fields.Integer("Failed")
-    # sanitized: a billing user could write it over RPC (the partner names and
+    # sanitized: a billing user could write them over RPC (the partner names and
     # messages are escaped when the summary is built)
     failure_html = fields.Html("Failures", readonly=True)
+    result_html = fields.Html("Results", readonly=True)
 
     @api.model
     def _values_from_summary(self, summary):
@@ -49,7 +50,51 @@ class AccountFollowupProcess(models.TransientModel):
             "skipped_count": len(summary["skipped"]),
             "failed_count": len(summary["failed"]),
             "failure_html": Markup("<ul>%s</ul>") % failures if failures else False,
+            "result_html": self._result_html(summary),
         }
+
+    @api.model
+    def _result_html(self, summary):
+        """One row per customer: done (and what was sent), failed (and why) or
+        skipped, each linked to its statement."""
+        labels = self.env["account.followup.confirm"]._channel_labels()
+        rows = Markup("")
+
+        def row(partner, state, css, detail):
+            link = Markup(
+                '<a href="/odoo/action-account_payment_followup.'
+                'res_partner_action_followup/%s">%s</a>'
+            ) % (partner.id, partner.display_name)
+            return Markup(
+                '<tr><td>%s</td><td><span class="badge %s">%s</span></td>'
+                "<td>%s</td></tr>"
+            ) % (link, css, state, detail)
+
+        by_partner = {r.partner_id.id: r for r in summary["reminders"]}
+        for partner in summary["processed"]:
+            reminder = by_partner.get(partner.id)
+            detail = ""
+            if reminder:
+                channels = [
+                    labels[c]
+                    for c in ("email", "letter", "sms", "post", "activity")
+                    if reminder[f"channel_{c}"]
+                ]
+                detail = f"{reminder.level_id.name}: {', '.join(channels)}"
+            rows += row(partner, self.env._("Done"), "text-bg-success", detail)
+        for partner, message in summary["failed"]:
+            rows += row(partner, self.env._("Failed"), "text-bg-danger", message)
+        for partner, message in summary["skipped"]:
+            rows += row(partner, self.env._("Skipped"), "text-bg-secondary", message)
+        if not rows:
+            return False
+        return (
+            Markup(
+                '<table class="table table-sm o_followup_process_result"><tbody>%s'
+                "</tbody></table>"
+            )
+            % rows
+        )
 
     def _action_open(self):
         self.ensure_one()

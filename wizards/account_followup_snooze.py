@@ -49,11 +49,19 @@ class AccountFollowupSnooze(models.TransientModel):
         [("manual", "Manual"), ("automatic", "Automatic")],
         string="Reminders",
         required=True,
-        default="manual",
+        default=lambda self: self._default_reminder_type(),
         help="Manual: the customer shows up only on the chosen date and the daily "
         "run leaves it alone. Automatic: the daily run sends the automatic levels.",
     )
     note = fields.Text()
+
+    @api.model
+    def _default_reminder_type(self):
+        """The customers' current reminder type (Manual when they differ)."""
+        partner_ids = self.env.context.get("default_partner_ids") or []
+        partners = self.env["res.partner"].browse(partner_ids).commercial_partner_id
+        types = {p._followup_get_reminder_type() for p in partners}
+        return types.pop() if len(types) == 1 else "manual"
 
     @api.depends("delay")
     def _compute_date(self):
@@ -94,4 +102,8 @@ class AccountFollowupSnooze(models.TransientModel):
             body += Markup("<p>%s</p>") % self.note
         for partner in partners:
             partner._message_log(body=body)
-        return {"type": "ir.actions.act_window_close"}
+        return self.partner_ids._followup_next_partner_action(
+            self.env._(
+                "next follow-up on %(date)s", date=format_date(self.env, self.date)
+            )
+        )

@@ -13,7 +13,7 @@ const COLORS = {good: "text-success", normal: "text-secondary", bad: "text-dange
 export class FollowupTrustField extends Component {
     static template = "account_payment_followup.FollowupTrustField";
     static components = {Dropdown, DropdownItem};
-    static props = {...standardFieldProps};
+    static props = {...standardFieldProps, showLabel: {type: Boolean, optional: true}};
 
     get options() {
         return this.props.record.fields[this.props.name].selection;
@@ -37,5 +37,6 @@ registry.category("fields").add("followup_trust", {
     component: FollowupTrustField,
     displayName: _t("Trust dot"),
     supportedTypes: ["selection"],
+    extractProps: ({options}) => ({showLabel: Boolean(options.show_label)}),
     listViewWidth: 20,
 });

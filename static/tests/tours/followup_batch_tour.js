@@ -26,12 +26,25 @@ registry.category("web_tour.tours").add("account_payment_followup_batch_tour", {
             run: "click",
         },
         {
+            content: "The batch is confirmed first: each customer with its level",
+            trigger: ".modal .o_followup_confirm_plan:has(td:contains('Batch Customer')):has(td:contains('Batch No Email'))",
+        },
+        {
+            content: "Confirm",
+            trigger: ".modal button[name=action_confirm]",
+            run: "click",
+        },
+        {
             content: "The summary counts the email sent",
             trigger: ".modal .o_field_widget[name=email_count]:contains('1')",
         },
         {
             content: "The summary tells why the other customer failed",
-            trigger: ".modal .o_field_widget[name=failure_html]:contains('Batch No Email'):contains('has no valid email address')",
+            trigger: ".modal .o_followup_process_result tr:contains('Batch No Email'):contains('Failed'):contains('has no valid email address')",
+        },
+        {
+            content: "The summary lists the customer done, with its level and channels, linked",
+            trigger: ".modal .o_followup_process_result tr:contains('Done'):contains('First reminder: Email, Letter') a:contains('Batch Customer')",
         },
         {
             content: "The letters can be downloaded as one PDF",

@@ -47,18 +47,40 @@ registry.category("web_tour.tours").add("account_payment_followup_statement_tour
             trigger: ".o_followup_statement_form .o_followup_trust.text-danger[data-trust=bad]",
         },
         {
-            content: "Exclude the disputed invoice (the first line)",
-            trigger: `${LINES} .o_data_row:first-child .o_field_widget[name=followup_excluded] input`,
+            content: "Exclude the disputed invoice (the first line): the reason is asked",
+            trigger: `${LINES} .o_data_row:first-child button[name=action_followup_exclude]`,
+            run: "click",
+        },
+        {
+            content: "Give the reason",
+            trigger: ".modal .o_field_widget[name=note] textarea",
+            run: "edit Disputed: wrong quantity",
+        },
+        {
+            content: "Exclude",
+            trigger: ".modal button[name=action_apply]",
             run: "click",
         },
         {
             content: "The line is excluded",
-            trigger: `${LINES} .o_data_row:first-child .o_field_widget[name=followup_excluded] input:checked`,
+            trigger: `body:not(:has(.modal)) ${LINES} .o_data_row:first-child .o_field_widget[name=followup_excluded] input:checked`,
+        },
+        {
+            content: "The exclusion and its reason are in the history",
+            trigger: ".o-mail-Chatter .o-mail-Message:contains('excluded from follow-ups'):contains('Disputed: wrong quantity')",
+        },
+        {
+            content: "The change of trust is in the history",
+            trigger: ".o-mail-Chatter .o-mail-Message:contains('Trust changed from Normal Debtor to Bad Debtor')",
         },
         {
             content: "Send the statement by email",
-            trigger: ".o_form_statusbar button[name=action_followup_send_email]",
+            trigger: ".o_followup_statement_form .o_followup_single_actions button[name=action_followup_send_email]",
             run: "click",
+        },
+        {
+            content: "The notification says what really happened: the email is queued",
+            trigger: ".o_notification:contains('Email queued to tour@example.com')",
         },
         {
             content: "The chatter shows the email sent",
@@ -79,17 +101,26 @@ registry.category("web_tour.tours").add("account_payment_followup_statement_tour
             run: "click",
         },
         {
+            content: "The reminder keeps the customer's reminder type (automatic)",
+            trigger: ".modal .o_field_widget[name=reminder_type] input[data-value=automatic]:checked",
+        },
+        {
+            content: "Switch the customer to manual reminders",
+            trigger: ".modal .o_field_widget[name=reminder_type] input[data-value=manual]",
+            run: "click",
+        },
+        {
             content: "Save the reminder",
             trigger: ".modal button[name=action_apply]",
             run: "click",
         },
         {
-            content: "The chatter tells when the customer shows up again",
-            trigger: ".o-mail-Chatter .o-mail-Message:contains('Next follow-up on')",
+            content: "The notification says what happened and that the list is done",
+            trigger: ".o_notification:contains('Tour Customer — next follow-up on'):contains('the list is done')",
         },
         {
-            content: "The customer is now on manual reminders",
-            trigger: ".o_field_widget[name=followup_reminder_type] input[data-value=manual]:checked",
+            content: "Back on the list, with no customer left in need of action",
+            trigger: "body:not(:has(.modal)) .o_action_manager .o_view_nocontent:contains('No customer to follow up today')",
         },
     ],
 });
