@@ -1,6 +1,7 @@
 # Copyright 2026 Payment Follow-ups contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..tools import FOLLOWUP_GROUPS
@@ -55,6 +56,31 @@ class AccountMoveLine(models.Model):
         compute="_compute_followup_reference_date",
         groups=FOLLOWUP_GROUPS,
     )
+    followup_promise_ids = fields.Many2many(
+        "account.followup.promise",
+        "account_followup_promise_line_rel",
+        "line_id",
+        "promise_id",
+        string="Promises to pay",
+        readonly=True,
+        copy=False,
+        groups=FOLLOWUP_GROUPS,
+    )
+    followup_promise_date = fields.Date(
+        string="Promised",
+        compute="_compute_followup_reference_date",
+        help="The date of the open promise to pay covering this item, while it "
+        "holds: it is not followed up up to and including that date.",
+        groups=FOLLOWUP_GROUPS,
+    )
+    followup_disputed = fields.Boolean(
+        string="Disputed",
+        compute="_compute_followup_disputed",
+        search="_search_followup_disputed",
+        help="Its invoice is in dispute: shown on the statement, never counted nor "
+        "reminded until the dispute is resolved.",
+        groups=FOLLOWUP_GROUPS,
+    )
 
     def init(self):
         """Index the open items that follow-ups count, with the columns they read.
@@ -86,15 +112,52 @@ class AccountMoveLine(models.Model):
         return res
 
     @api.depends(
-        "followup_expected_date", "date_maturity", "move_id.invoice_date", "date"
+        "followup_expected_date",
+        "date_maturity",
+        "move_id.invoice_date",
+        "date",
+        "followup_promise_ids.state",
+        "followup_promise_ids.date",
     )
     @api.depends_context("company")
     def _compute_followup_reference_date(self):
         today = self.env.company._followup_today()
         for line in self:
-            ref_date = line._followup_get_reference_date()
+            promise_date = line._followup_get_promise_date(today)
+            ref_date = promise_date or line._followup_get_reference_date()
+            line.followup_promise_date = promise_date
             line.followup_reference_date = ref_date
             line.followup_overdue = bool(ref_date and ref_date < today)
+
+    def _followup_get_promise_date(self, today):
+        """The date of the open promise covering the line while it holds (the
+        latest, if several), else False: the line's reference date meanwhile (see
+        the SQL twin in ``account.followup.status._lines_query``)."""
+        self.ensure_one()
+        dates = [
+            promise.date
+            for promise in self.followup_promise_ids
+            if promise.state == "open" and promise.date >= today
+        ]
+        return max(dates) if dates else False
+
+    @api.depends("move_id.followup_dispute_ids.state")
+    def _compute_followup_disputed(self):
+        disputed = self.move_id._followup_disputed_moves()
+        for line in self:
+            line.followup_disputed = line.move_id._origin in disputed
+
+    def _search_followup_disputed(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Search on disputed items with = or != only."))
+        positive = (operator == "=") == value
+        return [
+            (
+                "move_id.followup_dispute_ids",
+                "any" if positive else "not any",
+                [("state", "=", "open")],
+            )
+        ]
 
     def _followup_stamp(self, level_id, date):
         """Record on the lines that the level ``level_id`` was applied on ``date``.
@@ -153,7 +216,17 @@ class AccountMoveLine(models.Model):
     @api.model
     def _followup_counted_domain(self, partner, company=None):
         """The lines of a customer that follow-ups count: its statement's lines less
-        the excluded ones."""
+        the excluded ones and those of an invoice in dispute."""
         return self._followup_statement_domain(partner, company) + [
-            ("followup_excluded", "=", False)
+            ("followup_excluded", "=", False),
+            ("followup_disputed", "=", False),
         ]
+
+    # ------------------------------------------------------------------
+    # Actions of the statement's open items
+    # ------------------------------------------------------------------
+
+    def action_followup_dispute(self):
+        """The statement line's Dispute button: the dispute of its invoice."""
+        self.ensure_one()
+        return self.move_id.action_followup_dispute()
