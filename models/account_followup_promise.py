@@ -201,7 +201,7 @@ class AccountFollowupPromise(models.Model):
                     )
                 )
 
-    @api.constrains("partner_id", "company_id", "line_ids")
+    @api.constrains("partner_id", "company_id", "line_ids", "amount")
     def _check_lines(self):
         for promise in self:
             partner = promise.partner_id.commercial_partner_id
@@ -242,13 +242,22 @@ class AccountFollowupPromise(models.Model):
                         partner=partner.display_name,
                     )
                 )
-
-    @api.constrains("amount")
-    def _check_amount(self):
-        for promise in self:
-            if promise.currency_id.compare_amounts(promise.amount, 0) <= 0:
+            currency = promise.currency_id
+            if currency.compare_amounts(promise.amount, 0) <= 0:
                 raise ValidationError(
                     self.env._("The promised amount must be positive.")
+                )
+            due = sum(promise.line_ids.mapped("amount_residual"))
+            if promise.state == "open" and currency.compare_amounts(
+                promise.amount, max(due, promise.amount_residual_start)
+            ) > 0:
+                raise ValidationError(
+                    self.env._(
+                        "The promised amount (%(amount)s) is more than the promised "
+                        "items owe (%(due)s).",
+                        amount=format_amount(self.env, promise.amount, currency),
+                        due=format_amount(self.env, due, currency),
+                    )
                 )
 
     # ------------------------------------------------------------------
@@ -278,7 +287,19 @@ class AccountFollowupPromise(models.Model):
                     "Only an open promise can be changed: record a new promise instead."
                 )
             )
-        return super().write(vals)
+        res = super().write(vals)
+        if "line_ids" in vals:
+            # other items: what is paid is measured from what they owe now
+            for promise in self:
+                promise.write(
+                    {
+                        "amount_residual_start": sum(
+                            promise.line_ids.mapped("amount_residual")
+                        ),
+                        "amount_paid": 0.0,
+                    }
+                )
+        return res
 
     def action_cancel(self):
         """The promise no longer holds (the customer changed its mind, it was
