@@ -50,9 +50,12 @@ class AccountFollowupDispute(models.Model):
     partner_id = fields.Many2one(
         "res.partner",
         string="Customer",
-        related="move_id.commercial_partner_id",
+        compute="_compute_partner_id",
         store=True,
         index=True,
+        precompute=True,
+        help="The commercial partner of the invoice (of its receivable lines for a "
+        "journal entry).",
     )
     company_id = fields.Many2one(
         "res.company",
@@ -110,13 +113,22 @@ class AccountFollowupDispute(models.Model):
     )
 
     @api.depends("move_id")
+    def _compute_partner_id(self):
+        for dispute in self:
+            move = dispute.move_id
+            dispute.partner_id = (
+                move.commercial_partner_id
+                or move.line_ids.filtered(
+                    lambda line: line.account_id.account_type == "asset_receivable"
+                ).partner_id.commercial_partner_id[:1]
+            )
+
+    @api.depends("partner_id")
     def _compute_user_id(self):
         for dispute in self:
             if dispute.user_id or not dispute.move_id:
                 continue
-            partner = dispute.move_id.commercial_partner_id.with_company(
-                dispute.move_id.company_id
-            )
+            partner = dispute.partner_id.with_company(dispute.move_id.company_id)
             # sudo: the default owner is the follow-up responsible of the customer,
             # a follow-up field the user may not read on contacts of other teams
             responsible = partner.sudo().followup_responsible_id
@@ -281,5 +293,6 @@ class AccountFollowupDispute(models.Model):
             'data-oe-id="%s">%s</a></p>'
         ) % (self.id, self.env._("View the dispute"))
         self.move_id._message_log(body=body + link)
-        self.partner_id._message_log(body=body + link)
+        if self.partner_id:
+            self.partner_id._message_log(body=body + link)
         self._message_log(body=body)

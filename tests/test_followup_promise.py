@@ -515,3 +515,123 @@ class TestFollowupPromise(FollowupCommon):
             company_ids=other_company.ids,
         )
         self.assertFalse(self.Promise.with_user(outsider).search([]))
+
+
+@tagged("post_install", "-at_install")
+class TestFollowupAnswersQueryCount(FollowupCommon):
+    """Promises and disputes keep the status set-based: the status of 10 or of 200
+    customers, some with a promise or a dispute, costs the same queries."""
+
+    def make_partners(self, count, prefix):
+        """``count`` customers with an invoice line each (one entry for all); a
+        third under an open promise, a third in dispute, a few with a broken
+        promise escalating."""
+        partners = self.env["res.partner"].create(
+            [{"name": f"{prefix} {index}"} for index in range(count)]
+        )
+        receivable = self.company_data["default_account_receivable"]
+        revenue = self.company_data["default_account_revenue"]
+        moves = self.env["account.move"].create(
+            [
+                {
+                    "move_type": "entry",
+                    "date": "2026-01-01",
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "account_id": receivable.id,
+                                "partner_id": partner.id,
+                                "debit": 100.0,
+                                "date_maturity": "2026-01-20",
+                            }
+                        ),
+                        Command.create({"account_id": revenue.id, "credit": 100.0}),
+                    ],
+                }
+                for partner in partners
+            ]
+        )
+        moves.action_post()
+        Promise = self.env["account.followup.promise"]
+        reason = self.env.ref(
+            "account_payment_followup.account_followup_dispute_reason_price"
+        )
+        with freeze_time("2026-02-01"):
+            promises = Promise.create(
+                [
+                    {"partner_id": partner.id, "date": "2026-02-20"}
+                    for partner in partners[0::3]
+                ]
+                + [
+                    {"partner_id": partner.id, "date": "2026-02-05"}
+                    for partner in partners[2::9]
+                ]
+            )
+        self.env["account.followup.dispute"].create(
+            [
+                {"move_id": move.id, "reason_id": reason.id}
+                for move in moves[1::3]
+            ]
+        )
+        with freeze_time("2026-02-10"):
+            Promise._check_promises()
+        self.assertIn("broken", promises.mapped("state"))
+        return partners
+
+    def count_queries(self, func, runs=3):
+        counts = []
+        for _run in range(runs):
+            self.env.invalidate_all()
+            self.env.cr.cache.clear()
+            before = self.env.cr.sql_log_count
+            result = func()
+            counts.append(self.env.cr.sql_log_count - before)
+        return min(counts), result
+
+    @freeze_time("2026-02-10")
+    def test_status_queries_do_not_grow_with_partners(self):
+        small = self.make_partners(10, "Small")
+        large = self.make_partners(200, "Large")
+        Status = self.env["account.followup.status"]
+
+        def read_status(partners):
+            return lambda: [
+                (p.followup_status, p.followup_level_id.id, p.followup_total_due)
+                for p in partners.with_env(self.env)
+            ]
+
+        read_status(small)()
+        small_count, small_values = self.count_queries(read_status(small))
+        large_count, large_values = self.count_queries(read_status(large))
+        self.assertLessEqual(
+            abs(large_count - small_count), 2, (small_count, large_count)
+        )
+        self.assertLessEqual(small_count, 10)
+        self.assertEqual(
+            [status for status, _level, _due in large_values[:3]],
+            [
+                "no_action_needed",  # promised until 20 February
+                "no_action_needed",  # in dispute
+                "in_need_of_action",  # promise broken on the 6th
+            ],
+        )
+        self.assertEqual(large_values[2][1], self.level(15).id)
+        self.assertEqual(large_values[5][:2], ("in_need_of_action", self.level(15).id))
+        self.assertEqual(large_values[1][2], 0.0, "a disputed invoice is not due")
+        small_count, _ = self.count_queries(lambda: Status._get_data(small.ids))
+        large_count, _ = self.count_queries(lambda: Status._get_data(large.ids))
+        self.assertLessEqual(abs(large_count - small_count), 2)
+        Partner = self.env["res.partner"]
+        for fname in (
+            "followup_promise_open",
+            "followup_promise_broken",
+            "followup_in_dispute",
+        ):
+            small_count, _ = self.count_queries(
+                lambda f=fname: Partner.search([(f, "=", True), ("id", "in", small.ids)])
+            )
+            large_count, found = self.count_queries(
+                lambda f=fname: Partner.search([(f, "=", True), ("id", "in", large.ids)])
+            )
+            self.assertLessEqual(abs(large_count - small_count), 2, fname)
+            self.assertTrue(found, fname)

@@ -358,6 +358,8 @@ class TestStatement(FollowupCommon):
         wizard = Form(Note)
         wizard.note = "Will pay after the audit"
         wizard.delay = "2w"
+        # only the expected date, not a promise to pay (test_followup_promise)
+        wizard.create_promise = False
         wizard.save().action_apply()
         self.assertEqual(line.followup_note, "Will pay after the audit")
         self.assertEqual(line.followup_expected_date, date(2026, 2, 24))
