@@ -226,7 +226,8 @@ class TestStatement(FollowupCommon):
         self.assertIn("followup_excluded", invoice_cell.get("decoration-muted"))
         self.assertEqual(
             lines_arch.find(".//field[@name='followup_excluded']").get("widget"),
-            "boolean_toggle",
+            # a toggle that asks about the other instalments of the invoice
+            "followup_excluded_toggle",
         )
         self.assertIn(
             "action_open_business_doc",
