@@ -16,7 +16,8 @@ export class FollowupExcludedToggle extends BooleanToggleField {
         this.dialog = useService("dialog");
     }
 
-    /** The other open instalments of the same invoice, as rows of the statement. */
+    /** The other open instalments of the same invoice not excluded yet, as rows of
+     * the statement. */
     get siblings() {
         const record = this.props.record;
         const move = record.data.move_id;
@@ -26,10 +27,10 @@ export class FollowupExcludedToggle extends BooleanToggleField {
         }
         return list.records.filter(
             (other) =>
-                other !== record &&
+                other.id !== record.id &&
                 other.data.move_id &&
                 other.data.move_id[0] === move[0] &&
-                Boolean(other.data[this.props.name]) !== Boolean(record.data[this.props.name])
+                !other.data[this.props.name]
         );
     }
 

@@ -70,7 +70,7 @@ registry.category("web_tour.tours").add("account_payment_followup_answers_tour",
         },
         {
             content: "The line is marked as disputed",
-            trigger: `${LINES} .o_data_row:first-child .o_field_widget[name=followup_disputed] input:checked`,
+            trigger: `${LINES} .o_data_row:first-child td[name=followup_disputed] input:checked`,
         },
         {
             content: "Resolve the dispute",
@@ -93,7 +93,7 @@ registry.category("web_tour.tours").add("account_payment_followup_answers_tour",
         },
         {
             content: "The line is followed up again",
-            trigger: `${LINES} .o_data_row:first-child .o_field_widget[name=followup_disputed] input:not(:checked)`,
+            trigger: `${LINES} .o_data_row:first-child td[name=followup_disputed] input:not(:checked)`,
         },
         {
             content: "Put the first instalment of the last invoice on hold",
