@@ -90,20 +90,39 @@ class AccountMoveLine(models.Model):
         large database PostgreSQL rightly prefers reading all the receivable lines,
         reconciled or not, from the table. This index holds only the lines that
         still have a residual (receivable, payable and liquidity lines not yet
-        matched) and carries every column of ``res.partner._followup_lines_query``,
-        whose WHERE clause implies its predicate: the status of all customers is an
-        index-only scan of their open items instead of a visit of the table pages
-        they are scattered over.
+        matched) and carries every column of ``account.followup.status._lines_query``
+        (the line's id included, which joins the promises to pay), whose WHERE
+        clause implies its predicate: the status of all customers is an index-only
+        scan of their open items instead of a visit of the table pages they are
+        scattered over.
         """
         res = super().init()
-        self.env.cr.execute(
+        cr = self.env.cr
+        # the line's id joins the promises to pay (``_promised_query``): an index
+        # built before it was carried is rebuilt once, to keep the scan index-only
+        cr.execute(
+            """
+            SELECT NOT EXISTS (
+                SELECT 1 FROM pg_index i
+                  JOIN pg_attribute a
+                    ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+                 WHERE i.indexrelid = idx.oid AND a.attname = 'id'
+            )
+              FROM (SELECT to_regclass('account_move_line_followup_open_idx') AS oid) idx
+             WHERE idx.oid IS NOT NULL
+            """
+        )
+        outdated = cr.fetchone()
+        if outdated and outdated[0]:
+            cr.execute("DROP INDEX account_move_line_followup_open_idx")
+        cr.execute(
             SQL(
                 """
                 CREATE INDEX IF NOT EXISTS account_move_line_followup_open_idx
                     ON account_move_line (account_id, partner_id)
                     INCLUDE (company_id, amount_residual, followup_excluded,
                              followup_expected_date, date_maturity, date, move_id,
-                             followup_level_id)
+                             followup_level_id, id)
                  WHERE %s
                 """,
                 open_line_predicate(),
