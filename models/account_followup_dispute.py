@@ -71,7 +71,6 @@ class AccountFollowupDispute(models.Model):
     invoice_date_due = fields.Date(related="move_id.invoice_date_due")
     reason_id = fields.Many2one(
         "account.followup.dispute.reason",
-        string="Reason",
         required=True,
         tracking=True,
         ondelete="restrict",

@@ -248,9 +248,13 @@ class AccountFollowupPromise(models.Model):
                     self.env._("The promised amount must be positive.")
                 )
             due = sum(promise.line_ids.mapped("amount_residual"))
-            if promise.state == "open" and currency.compare_amounts(
-                promise.amount, max(due, promise.amount_residual_start)
-            ) > 0:
+            if (
+                promise.state == "open"
+                and currency.compare_amounts(
+                    promise.amount, max(due, promise.amount_residual_start)
+                )
+                > 0
+            ):
                 raise ValidationError(
                     self.env._(
                         "The promised amount (%(amount)s) is more than the promised "

@@ -83,9 +83,7 @@ class AccountMove(models.Model):
         disputes = (
             self.env["account.followup.dispute"]
             .sudo()
-            ._read_group(
-                [("move_id", "in", ids), ("state", "=", "open")], ["move_id"]
-            )
+            ._read_group([("move_id", "in", ids), ("state", "=", "open")], ["move_id"])
         )
         return self.browse([move.id for (move,) in disputes])
 
@@ -97,7 +95,9 @@ class AccountMove(models.Model):
 
     def _search_followup_in_dispute(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(self.env._("Search on disputed invoices with = or != only."))
+            raise UserError(
+                self.env._("Search on disputed invoices with = or != only.")
+            )
         positive = (operator == "=") == value
         return [
             (

@@ -293,9 +293,7 @@ class ResPartner(models.Model):
     def _followup_answers_search(self, fname, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(
-                self.env._(
-                    "This follow-up filter can only be searched with = or !=."
-                )
+                self.env._("This follow-up filter can only be searched with = or !=.")
             )
         model, domain = self._followup_answer_domains()[fname]
         query = self.env[model]._search(domain)
@@ -312,9 +310,7 @@ class ResPartner(models.Model):
         return self._followup_answers_search("followup_promise_open", operator, value)
 
     def _search_followup_promise_broken(self, operator, value):
-        return self._followup_answers_search(
-            "followup_promise_broken", operator, value
-        )
+        return self._followup_answers_search("followup_promise_broken", operator, value)
 
     def _search_followup_in_dispute(self, operator, value):
         return self._followup_answers_search("followup_in_dispute", operator, value)

@@ -63,7 +63,9 @@ class TestFollowupDispute(FollowupCommon):
         action = invoice.action_followup_dispute()
         self.assertEqual(action["res_model"], "account.followup.dispute")
         self.assertEqual(action["target"], "new")
-        form = Form(self.Dispute.with_env(invoice.env).with_context(**action["context"]))
+        form = Form(
+            self.Dispute.with_env(invoice.env).with_context(**action["context"])
+        )
         form.reason_id = reason or self.quality
         form.description = "Two boxes were broken"
         return form.save()
@@ -110,9 +112,7 @@ class TestFollowupDispute(FollowupCommon):
             disputed_line,
         )
         self.assertEqual(self.customer.followup_dispute_ids, dispute)
-        table = lxml_html.fromstring(
-            str(self.customer._followup_render_statement())
-        )
+        table = lxml_html.fromstring(str(self.customer._followup_render_statement()))
         disputed_rows = table.xpath("//tr[contains(@class, 'o_followup_disputed')]")
         self.assertEqual(len(disputed_rows), 1)
         self.assertIn(disputed.name, disputed_rows[0].text_content())
@@ -245,8 +245,12 @@ class TestFollowupDispute(FollowupCommon):
             {
                 "name": "Half now, half in a month",
                 "line_ids": [
-                    Command.create({"value": "percent", "value_amount": 50, "nb_days": 0}),
-                    Command.create({"value": "percent", "value_amount": 50, "nb_days": 30}),
+                    Command.create(
+                        {"value": "percent", "value_amount": 50, "nb_days": 0}
+                    ),
+                    Command.create(
+                        {"value": "percent", "value_amount": 50, "nb_days": 30}
+                    ),
                 ],
             }
         )
@@ -258,7 +262,11 @@ class TestFollowupDispute(FollowupCommon):
                 "invoice_payment_term_id": term.id,
                 "invoice_line_ids": [
                     Command.create(
-                        {"name": "Goods", "price_unit": 1000, "tax_ids": [Command.clear()]}
+                        {
+                            "name": "Goods",
+                            "price_unit": 1000,
+                            "tax_ids": [Command.clear()],
+                        }
                     )
                 ],
             }
@@ -338,7 +346,9 @@ class TestFollowupDispute(FollowupCommon):
         )
         self.assertEqual(groups, [(self.controller, 2)])
         menu = self.env.ref("account_payment_followup.account_followup_dispute_menu")
-        self.assertEqual(menu.parent_id, self.env.ref("account.menu_finance_receivables"))
+        self.assertEqual(
+            menu.parent_id, self.env.ref("account.menu_finance_receivables")
+        )
 
     @freeze_time("2026-02-10")
     def test_access(self):
@@ -375,7 +385,9 @@ class TestFollowupDispute(FollowupCommon):
             company_ids=other_company.ids,
         )
         self.assertFalse(self.Dispute.with_user(outsider).search([]))
-        portal = new_test_user(self.env, login="fu_dispute_portal", groups="base.group_portal")
+        portal = new_test_user(
+            self.env, login="fu_dispute_portal", groups="base.group_portal"
+        )
         with self.assertRaises(AccessError):
             self.Dispute.with_user(portal).search([])
 

@@ -112,9 +112,7 @@ class TestFollowupPromise(FollowupCommon):
             {"name": "Accounts payable", "parent_id": self.customer.id}
         )
         invoice = self.make_invoice(partner=contact)
-        promise = self.Promise.create(
-            {"partner_id": contact.id, "date": "2026-02-20"}
-        )
+        promise = self.Promise.create({"partner_id": contact.id, "date": "2026-02-20"})
         self.assertEqual(promise.partner_id, self.customer)
         self.assertEqual(promise.line_ids, self.receivable_lines(invoice))
 
@@ -124,15 +122,15 @@ class TestFollowupPromise(FollowupCommon):
         other = self.make_invoice(partner=self.customer2)
         line = self.receivable_lines(invoice)
         with self.assertRaisesRegex(ValidationError, "cannot be dated in the past"):
-            self.Promise.create(
-                {"partner_id": self.customer.id, "date": "2026-02-09"}
-            )
+            self.Promise.create({"partner_id": self.customer.id, "date": "2026-02-09"})
         with self.assertRaisesRegex(ValidationError, "items of another customer"):
             self.Promise.create(
                 {
                     "partner_id": self.customer.id,
                     "date": "2026-02-20",
-                    "line_ids": [Command.set((line | self.receivable_lines(other)).ids)],
+                    "line_ids": [
+                        Command.set((line | self.receivable_lines(other)).ids)
+                    ],
                 }
             )
         nothing_due = self.env["res.partner"].create({"name": "Owes nothing"})
@@ -218,7 +216,9 @@ class TestFollowupPromise(FollowupCommon):
             self.assertEqual(self.status(), ("in_need_of_action", self.level(35)))
             self.env["account.followup.execution"]._cron_run()
             self.assertFalse(line.followup_level_id)
-            self.assertEqual(self.receivable_lines(other).followup_level_id, self.level(35))
+            self.assertEqual(
+                self.receivable_lines(other).followup_level_id, self.level(35)
+            )
 
     @freeze_time("2026-02-10")
     def test_promise_holds_back_levels_before_the_due_date(self):
@@ -305,9 +305,7 @@ class TestFollowupPromise(FollowupCommon):
             self.customer.action_followup_process()
             self.assertEqual(line.followup_level_id, self.level(1))
             # the next one is due on 4 February (15 days)
-            self.assertEqual(
-                self.customer.followup_next_action_date, date(2026, 2, 4)
-            )
+            self.assertEqual(self.customer.followup_next_action_date, date(2026, 2, 4))
         with freeze_time("2026-01-25"):
             promise = self.promise_from_statement(delay="date", date=date(2026, 2, 1))
         with freeze_time("2026-02-01"):
@@ -568,10 +566,7 @@ class TestFollowupAnswersQueryCount(FollowupCommon):
                 ]
             )
         self.env["account.followup.dispute"].create(
-            [
-                {"move_id": move.id, "reason_id": reason.id}
-                for move in moves[1::3]
-            ]
+            [{"move_id": move.id, "reason_id": reason.id} for move in moves[1::3]]
         )
         with freeze_time("2026-02-10"):
             Promise._check_promises()
@@ -628,10 +623,14 @@ class TestFollowupAnswersQueryCount(FollowupCommon):
             "followup_in_dispute",
         ):
             small_count, _ = self.count_queries(
-                lambda f=fname: Partner.search([(f, "=", True), ("id", "in", small.ids)])
+                lambda f=fname: Partner.search(
+                    [(f, "=", True), ("id", "in", small.ids)]
+                )
             )
             large_count, found = self.count_queries(
-                lambda f=fname: Partner.search([(f, "=", True), ("id", "in", large.ids)])
+                lambda f=fname: Partner.search(
+                    [(f, "=", True), ("id", "in", large.ids)]
+                )
             )
             self.assertLessEqual(abs(large_count - small_count), 2, fname)
             self.assertTrue(found, fname)
