@@ -141,6 +141,23 @@ class TestFollowupDispute(FollowupCommon):
         self.assertIn("Quality", note.body)
 
     @freeze_time("2026-02-10")
+    def test_status_search_sees_a_new_dispute_at_once(self):
+        """The Follow-up Reports search keeps its result for the transaction while
+        nothing it reads changed: a dispute (or a promise) is such a change."""
+        invoice = self.make_invoice(amount=1000, due="2026-01-20")
+        Partner = self.env["res.partner"]
+        domain = [("followup_status", "=", "in_need_of_action")]
+        self.assertIn(self.customer, Partner.search(domain))
+        dispute = self.dispute_from_invoice(invoice)
+        self.assertNotIn(self.customer, Partner.search(domain))
+        dispute.action_resolve()
+        self.assertIn(self.customer, Partner.search(domain))
+        self.env["account.followup.promise"].create(
+            {"partner_id": self.customer.id, "date": "2026-02-20"}
+        )
+        self.assertNotIn(self.customer, Partner.search(domain))
+
+    @freeze_time("2026-02-10")
     def test_letter_marks_disputed_lines(self):
         disputed = self.make_invoice(amount=1000, due="2026-01-20")
         self.make_invoice(amount=200, due="2026-02-01")
