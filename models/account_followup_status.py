@@ -218,7 +218,7 @@ class AccountFollowupStatus(models.AbstractModel):
                             OR (pr.state = 'broken' AND pr.escalation_pending))
                   GROUP BY rel.line_id
                    ) pl
-              JOIN account_move_line pml ON pml.id = pl.line_id
+         LEFT JOIN account_move_line pml ON pl.escalate AND pml.id = pl.line_id
          LEFT JOIN account_followup_level pap ON pap.id = pml.followup_level_id
          LEFT JOIN LATERAL (
                     SELECT lvl.id, lvl.delay
