@@ -1,6 +1,7 @@
 # Payment Follow-ups — set-up, run, test, benchmark.
 #   make run    set up, then serve Odoo on http://localhost:8069 (database followup_demo)
 #   make test   set up, fresh database, install, the whole test suite, the linters
+#   make wheel  the addon's wheel in dist/ (pip install it next to Odoo)
 #   make bench TIER=S|M|L   the scale benchmark (docs/benchmarks.md)
 #   make i18n   regenerate i18n/account_payment_followup.pot
 SHELL := /bin/bash
@@ -8,7 +9,7 @@ export ODOO_SRC ?= /opt/odoo-18.0
 export VENV ?= $(CURDIR)/.venv
 TIER ?= S
 
-.PHONY: setup run test lint bench i18n demo clean
+.PHONY: setup run test lint wheel bench i18n demo clean
 setup:
 	@bash scripts/setup.sh
 
@@ -23,6 +24,9 @@ test: setup
 
 lint: setup
 	@bash scripts/lint.sh
+
+wheel: setup
+	@bash scripts/build_wheel.sh dist
 
 bench: setup
 	@bash benchmarks/run.sh $(TIER)

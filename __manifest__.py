@@ -4,7 +4,7 @@
     "name": "Payment Follow-ups",
     "summary": "Customer statements, payment reminders by email, letter, SMS and post, "
     "a follow-up plan per company and a daily automatic run",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/account-payment-followup/account_payment_followup",
     "author": "Payment Follow-ups contributors",
@@ -20,6 +20,7 @@
         "data/ir_cron_data.xml",
         "data/mail_activity_type_data.xml",
         "data/res_partner_data.xml",
+        "data/ir_actions_server_data.xml",
         "data/account_followup_dispute_reason_data.xml",
         "report/account_followup_templates.xml",
         "report/account_followup_reports.xml",
@@ -35,6 +36,11 @@
         "views/account_followup_dispute_views.xml",
         "views/res_config_settings_views.xml",
         "views/account_payment_followup_menus.xml",
+    ],
+    "demo": [
+        "demo/res_company_demo.xml",
+        "demo/res_partner_demo.xml",
+        "demo/account_move_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -113,7 +113,7 @@ class Measure:
     def status_all(self):
         """The status of every partner of the company: one set-based computation."""
         seconds, queries, data = self.timed(
-            lambda: self.Partner._followup_get_data(company=self.company)
+            lambda: self.env["account.followup.status"]._get_data(company=self.company)
         )
         by_status = {}
         for row in data.values():
@@ -159,7 +159,7 @@ class Measure:
         """The Follow-up Reports list as the web client loads it: the action's domain
         and context, the default filter, 80 rows and the count."""
         env = self.env
-        action = env.ref("account_payment_followup.action_res_partner_followup")
+        action = env.ref("account_payment_followup.res_partner_action_followup")
         from odoo.tools.safe_eval import safe_eval
 
         context = safe_eval(action.context, {"uid": env.uid})
@@ -210,8 +210,9 @@ class Measure:
         today = company._followup_today()
         from odoo.tools import SQL
 
-        query = self.Partner._followup_status_query(company, today)
-        with self.Partner._followup_without_jit():
+        Status = self.env["account.followup.status"]
+        query = Status._status_query(company, today)
+        with Status._without_jit():
             rows = self.env.execute_query(SQL("EXPLAIN (ANALYZE, BUFFERS) %s", query))
         plan = [row[0] for row in rows]
         indexes = sorted(
@@ -238,9 +239,10 @@ class Measure:
         chosen = {}
         for company in env["res.company"].search([]):
             candidates = (
-                Partner.with_company(company)
+                env["account.followup.execution"]
+                .with_company(company)
                 .with_context(allowed_company_ids=[company.id])
-                ._followup_cron_partners(company)
+                ._cron_partners(company)
             )
             # an email level: the letters of levels that also print one are
             # measured by ``letters``
@@ -259,12 +261,12 @@ class Measure:
         if not picked:
             say("processing: no partner on an automatic email level")
             return
-        cls = type(env["res.partner"])
-        original_execute = cls._followup_execute
+        cls = type(env["account.followup.execution"])
+        original_execute = cls._execute
         batches = []
 
         def cron_partners(self, company):
-            return self.browse(chosen.get(company.id, []))
+            return self.env["res.partner"].browse(chosen.get(company.id, []))
 
         def execute(self, *args, **kwargs):
             started = time.perf_counter()
@@ -287,8 +289,8 @@ class Measure:
         queries = self.cr.sql_log_count
         started = time.perf_counter()
         with (
-            patch.object(cls, "_followup_cron_partners", cron_partners),
-            patch.object(cls, "_followup_execute", execute),
+            patch.object(cls, "_cron_partners", cron_partners),
+            patch.object(cls, "_execute", execute),
             patch.object(type(env["ir.mail_server"]), "send_email", no_smtp),
             patch.object(
                 type(env["ir.cron"]), "_notify_progress", lambda *a, **k: None
@@ -385,7 +387,7 @@ class Measure:
 
     def letters(self, count):
         env = self.env
-        data = self.Partner._followup_get_data(company=self.company)
+        data = self.env["account.followup.status"]._get_data(company=self.company)
         big = set(self._big_partner_ids())
         partner_ids = [
             pid
@@ -393,7 +395,7 @@ class Measure:
             if row["total_due"] and row["total_due"] > 0 and pid not in big
         ][:count]
         Report = env["ir.actions.report"]
-        report = "account_payment_followup.action_report_followup_letter"
+        report = "account_payment_followup.res_partner_action_report_followup_letter"
         patcher, calls = self._wkhtmltopdf_calls()
         with patcher:
             Report._render_qweb_pdf(report, partner_ids[:1])  # warm-up: assets
@@ -445,7 +447,7 @@ class Measure:
         lines = len(partner.followup_line_ids)
         html_s, queries, html = self.timed(lambda: partner._followup_render_statement())
         Report = self.env["ir.actions.report"]
-        report = "account_payment_followup.action_report_followup_letter"
+        report = "account_payment_followup.res_partner_action_report_followup_letter"
         patcher, calls = self._wkhtmltopdf_calls()
         with patcher, self.counting() as box:
             pdf, _fmt = Report._render_qweb_pdf(report, partner.ids)

@@ -10,6 +10,7 @@ from . import res_partner
 from . import res_config_settings
 from . import ir_actions_report
 from . import ir_module_module
+from . import mail_notification
 from . import account_followup_promise
 from . import account_followup_dispute
 from . import account_partial_reconcile

@@ -10,8 +10,8 @@ from markupsafe import Markup, escape
 from psycopg2 import errors as pg_errors
 
 from odoo import Command, api, models
-from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, format_amount, format_date
+from odoo.exceptions import AccessError, RedirectWarning, UserError, ValidationError
+from odoo.tools import SQL, format_amount, format_date, html2plaintext
 
 from ..tools import CHANNELS
 from .account_followup_status import FOLLOWUP_COMPUTED_FIELDS
@@ -19,6 +19,15 @@ from .account_followup_status import FOLLOWUP_COMPUTED_FIELDS
 _logger = logging.getLogger(__name__)
 
 FAILED_ACTIVITY_TYPE = "account_payment_followup.mail_activity_type_followup_failed"
+# After this many runs that stopped (time or memory limit of the worker) while
+# processing a customer, the daily run reports it and leaves it alone.
+CRON_MAX_ATTEMPTS = 3
+# The channels that cost money (IAP credits): run again the same day only when the
+# user confirms. {channel: the server action that confirms it}
+PAID_CHANNELS = {
+    "post": "account_payment_followup.res_partner_action_server_followup_send_post",
+    "sms": "account_payment_followup.res_partner_action_server_followup_send_sms",
+}
 
 
 class AccountFollowupExecution(models.AbstractModel):
@@ -88,9 +97,12 @@ class AccountFollowupExecution(models.AbstractModel):
             "counts": dict.fromkeys(CHANNELS, 0),
             "reminders": self.env["account.followup.reminder"],
         }
-        # the author of the reminders, found once per sender address of the batch
-        # rather than by each message_post (see account.followup.send._send_email)
+        # found once for the batch rather than for each reminder (see
+        # account.followup.send._send_email): the author of each sender address,
+        # the catchall address of each company, the delays of each plan
         batch.setdefault("authors", {})
+        batch.setdefault("catchalls", {})
+        batch.setdefault("plans", {})
         for partner in self._sudo_partners(partners):
             try:
                 with self.env.cr.savepoint():
@@ -104,16 +116,27 @@ class AccountFollowupExecution(models.AbstractModel):
                 summary["failed"].append((partner, message))
                 self._report_failure(partner, message)
                 continue
+            except RedirectWarning as error:
+                # a paid channel already used today: the user confirms it by hand
+                if raise_errors:
+                    raise
+                message = error.args[0]
+                summary["failed"].append((partner, message))
+                self._report_failure(partner, message)
+                continue
             except pg_errors.TransactionRollbackError:
                 # serialization failure or deadlock: the transaction must be retried
                 # whole (the caller does), never reported as this partner's fault
                 raise
-            except Exception as error:
+            except Exception:
                 if raise_errors:
                     raise
+                # the details (SQL, paths, data of other records) are for the
+                # administrator, in the server log; the chatter says what to do
                 _logger.exception("Follow-up of partner %s failed", partner.id)
                 message = self.env._(
-                    "Unexpected error: %(error)s", error=str(error) or repr(error)
+                    "An unexpected error stopped the follow-up of this customer. "
+                    "The details are in the server log: ask your administrator."
                 )
                 summary["failed"].append((partner, message))
                 self._report_failure(partner, message)
@@ -153,12 +176,20 @@ class AccountFollowupExecution(models.AbstractModel):
         partner._followup_check_company()
         if not self._lock(partner):
             return "locked"
+        if origin == "cron" and not self._cron_still_automatic(partner):
+            return "nothing"
         # channels chosen on the statement run alone: the level is not marked done
         partial = channels is not None
         data = self._reload(partner)
         level, channels = self._resolve_level(partner, data, channels)
         if not level:
             return "nothing"
+        if origin == "cron":
+            # unticked since the run selected the partner
+            level.invalidate_recordset(["auto_execute", "active"])
+            if not (level.auto_execute and level.active):
+                return "nothing"
+        self._check_paid_channels_once(partner, level, channels, partial)
         Send = self.env["account.followup.send"]
         # check everything first: a level is executed whole or not at all
         checked = Send._check(partner, level, channels)
@@ -169,10 +200,80 @@ class AccountFollowupExecution(models.AbstractModel):
             partner.followup_actions_done = True
             self._log(partner, level, descriptions, data, reminder, partial=True)
         else:
-            self._mark_done(partner, level, descriptions, data, reminder, rows)
+            self._mark_done(partner, level, descriptions, data, reminder, rows, **batch)
+        if origin != "cron" and partner.followup_cron_attempts:
+            # processed by hand: the daily run takes the customer back
+            partner.followup_cron_attempts = 0
         # what the caller reads next (status, level) reflects what was just done
         partner.invalidate_recordset(FOLLOWUP_COMPUTED_FIELDS)
         return reminder, tuple(channels)
+
+    @api.model
+    def _cron_still_automatic(self, partner):
+        """Whether the daily run may still execute ``partner``, read again under the
+        lock: a user may have archived it or made it Manual since the run
+        selected it."""
+        partner.invalidate_recordset(["active", "followup_reminder_type"])
+        return partner.active and partner._followup_get_reminder_type() == "automatic"
+
+    @api.model
+    def _check_paid_channels_once(self, partner, level, channels, partial):
+        """A letter by post or an SMS costs money: the same level's is sent once a
+        day to a customer unless the user confirms (context key
+        ``followup_confirm_resend``, passed by the warning's button). Guards against
+        a double click and a repeated request."""
+        paid = [channel for channel in channels if channel in PAID_CHANNELS]
+        if not paid or self.env.context.get("followup_confirm_resend"):
+            return
+        company = self.env.company
+        # sudo: reminders are read-only records of the execution, readable by
+        # billing users; only their channels are read
+        done = (
+            self.env["account.followup.reminder"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", partner.id),
+                    ("company_id", "=", company.id),
+                    ("level_id", "=", level.id),
+                    ("date", "=", company._followup_today()),
+                ]
+            )
+        )
+        repeated = [
+            channel for channel in paid if any(done.mapped(f"channel_{channel}"))
+        ]
+        if not repeated:
+            return
+        labels = {
+            "post": self.env._("posted"),
+            "sms": self.env._("sent by SMS"),
+        }
+        message = self.env._(
+            "The reminder “%(level)s” was already %(channels)s to %(partner)s today. "
+            "Send it again (it is charged again)?",
+            level=level.name,
+            channels=self.env._(" and ").join(labels[channel] for channel in repeated),
+            partner=partner.display_name,
+        )
+        if partial and len(paid) == 1:
+            xmlid = PAID_CHANNELS[paid[0]]
+        else:
+            xmlid = (
+                "account_payment_followup.res_partner_action_server_followup_process"
+            )
+        action = self.env["ir.actions.actions"]._for_xml_id(xmlid)
+        raise RedirectWarning(
+            message,
+            action,
+            self.env._("Send again"),
+            additional_context={
+                "followup_confirm_resend": True,
+                "active_model": "res.partner",
+                "active_id": partner.id,
+                "active_ids": partner.ids,
+            },
+        )
 
     @api.model
     def _reload(self, partner):
@@ -222,7 +323,6 @@ class AccountFollowupExecution(models.AbstractModel):
     def _create_reminder(self, partner, level, data, rows, origin, partial):
         """The reminder record of this execution: what it covered, who ran it."""
         line_ids = [row["line_id"] for row in rows]
-        move_ids = list({row["move_id"] for row in rows})
         # sudo: nobody writes a reminder but the execution (billing users only read
         # them); see the class docstring for who gets here
         return (
@@ -243,7 +343,6 @@ class AccountFollowupExecution(models.AbstractModel):
                     "origin": origin,
                     "partial": bool(partial),
                     "line_ids": [Command.set(line_ids)],
-                    "move_ids": [Command.set(move_ids)],
                     "amount_due": (data or {}).get("total_due") or 0.0,
                     "amount_overdue": (data or {}).get("total_overdue") or 0.0,
                 }
@@ -251,7 +350,9 @@ class AccountFollowupExecution(models.AbstractModel):
         )
 
     @api.model
-    def _mark_done(self, partner, level, descriptions, data, reminder, rows=None):
+    def _mark_done(
+        self, partner, level, descriptions, data, reminder, rows=None, **batch
+    ):
         """Stamp each pending line with the highest level it reached, set the next
         follow-up date and log what was done."""
         Status = self.env["account.followup.status"]
@@ -267,7 +368,9 @@ class AccountFollowupExecution(models.AbstractModel):
             stamped |= lines
         # a broken promise has escalated once the next level is executed
         self.env["account.followup.promise"]._clear_escalation(stamped)
-        partner.followup_next_action_date = Status._next_action_date(rows, by_level)
+        partner.followup_next_action_date = Status._next_action_date(
+            rows, by_level, plans=batch.get("plans")
+        )
         partner.followup_actions_done = False
         self._log(partner, level, descriptions, data, reminder, lines=stamped)
 
@@ -390,25 +493,35 @@ class AccountFollowupExecution(models.AbstractModel):
     @api.model
     def _report_failure(self, partner, message):
         """Record a failed follow-up on the partner (note + an activity for the
-        responsible, once while it is open) so that someone fixes it."""
+        responsible) so that someone fixes it: once per cause while the activity
+        is open, not again at every run."""
         try:
             with self.env.cr.savepoint():
-                partner._message_log(
-                    body=Markup("<p><strong>%s</strong></p><p>%s</p>")
-                    % (self.env._("Follow-up failed"), message)
-                )
                 activity_type = self.env.ref(FAILED_ACTIVITY_TYPE)
                 existing = partner.activity_ids.filtered(
                     lambda a: a.activity_type_id == activity_type
                 )
-                if not existing:
-                    partner.activity_schedule(
-                        activity_type_id=activity_type.id,
-                        summary=self.env._("Follow-up failed"),
-                        note=escape(message),
-                        user_id=partner._followup_get_responsible().id,
-                        date_deadline=self.env.company._followup_today(),
-                    )
+                cause = " ".join(str(message).split())
+                if any(
+                    " ".join(html2plaintext(activity.note or "").split()) == cause
+                    for activity in existing
+                ):
+                    return
+                partner._message_log(
+                    body=Markup("<p><strong>%s</strong></p><p>%s</p>")
+                    % (self.env._("Follow-up failed"), message)
+                )
+                if existing:
+                    # the open activity says the latest cause
+                    existing[:1].note = escape(message)
+                    return
+                partner.activity_schedule(
+                    activity_type_id=activity_type.id,
+                    summary=self.env._("Follow-up failed"),
+                    note=escape(message),
+                    user_id=partner._followup_get_responsible().id,
+                    date_deadline=self.env.company._followup_today(),
+                )
         except Exception:
             _logger.exception(
                 "Could not report the follow-up failure of %s", partner.id
@@ -435,19 +548,47 @@ class AccountFollowupExecution(models.AbstractModel):
 
     @api.model
     def _cron_partners(self, company):
-        """Automatic partners of ``company`` whose current level executes itself."""
+        """The customers of ``company`` the daily run executes now: commercial
+        partners (a contact never stands for its customer), active, on automatic
+        reminders, whose current level executes itself; those a run stopped on go
+        last (see ``_cron_run``). Those it stopped on ``CRON_MAX_ATTEMPTS`` times
+        are reported once and left out."""
+        data = self.env["account.followup.status"]._get_data(company=company)
+        auto_levels = set(
+            self.env["account.followup.level"]
+            .search([("company_id", "=", company.id), ("auto_execute", "=", True)])
+            .ids
+        )
+        due_ids = [
+            partner_id
+            for partner_id, row in data.items()
+            if row["status"] == "in_need_of_action" and row["level_id"] in auto_levels
+        ]
+        # archived customers are left out by the search itself
         partners = (
             self.env["res.partner"]
             .with_company(company)
-            .search([("followup_status", "=", "in_need_of_action")], order="id")
+            .search([("id", "in", due_ids)], order="id")
+            .filtered(lambda p: p._followup_get_reminder_type() == "automatic")
         )
-        # the figures are not stored: drop what an earlier run of the same
-        # transaction left in the cache before reading the level
-        partners.invalidate_recordset(FOLLOWUP_COMPUTED_FIELDS)
-        return partners.filtered(
-            lambda p: p._followup_get_reminder_type() == "automatic"
-            and p.followup_level_id.auto_execute
+        poison = partners.filtered(
+            lambda p: p.followup_cron_attempts >= CRON_MAX_ATTEMPTS
         )
+        for partner in poison.filtered(
+            lambda p: p.followup_cron_attempts == CRON_MAX_ATTEMPTS
+        ):
+            self.with_company(company)._report_failure(
+                partner.sudo(),
+                self.env._(
+                    "The daily run stopped %(count)s times while processing this "
+                    "customer (the server's time or memory limit): it leaves the "
+                    "customer alone until its follow-up is processed by hand.",
+                    count=CRON_MAX_ATTEMPTS,
+                ),
+            )
+            # reported: not again
+            partner.sudo().followup_cron_attempts = CRON_MAX_ATTEMPTS + 1
+        return (partners - poison).sorted(lambda p: (p.followup_cron_attempts, p.id))
 
     @api.model
     def _cron_run(self, batch_size=None, time_budget=None, auto_commit=None):
@@ -474,22 +615,33 @@ class AccountFollowupExecution(models.AbstractModel):
         started = time.monotonic()
         totals = {"processed": 0, "failed": 0, "skipped": 0}
         todo = []
+        attempts = {}
         for company in self.env["res.company"].search([]):
             if not self.env["account.followup.level"].search_count(
                 [("company_id", "=", company.id), ("auto_execute", "=", True)], limit=1
             ):
                 continue
-            partners = self._cron_partners(company)
-            todo.extend((company, partner_id) for partner_id in partners.ids)
+            for partner in self._cron_partners(company):
+                attempts[company, partner.id] = partner.followup_cron_attempts
+                todo.append((company, partner.id))
+        # the customers a run stopped on go last, whatever their company
+        todo.sort(key=lambda item: attempts[item] > 0)
+        if auto_commit:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
         total = len(todo)
         done = 0
         retried = set()
         while todo:
             if time.monotonic() - started > time_budget:
                 break
-            batch, todo = todo[:batch_size], todo[batch_size:]
+            batch, todo = self._cron_next_batch(todo, attempts, batch_size)
+            if auto_commit:
+                # kept even if the worker dies in the batch (see _cron_count_attempt)
+                self._cron_count_attempt(batch)
+                self.env.cr.commit()  # pylint: disable=invalid-commit
             try:
                 batch_totals = self._cron_batch(batch)
+                self._cron_clear_attempts(batch)
             except pg_errors.TransactionRollbackError:
                 if not auto_commit:
                     raise
@@ -541,6 +693,61 @@ class AccountFollowupExecution(models.AbstractModel):
             for key in totals:
                 totals[key] += len(summary[key])
         return totals
+
+    @api.model
+    def _cron_next_batch(self, todo, attempts, batch_size):
+        """The next batch of ``todo`` and the rest. A customer a run stopped on
+        is processed alone: a worker that dies again costs nobody else their
+        reminder, and counts the attempt against that customer only."""
+        if attempts.get(todo[0]):
+            return todo[:1], todo[1:]
+        size = 0
+        while size < min(batch_size, len(todo)) and not attempts.get(todo[size]):
+            size += 1
+        return todo[:size], todo[size:]
+
+    @api.model
+    def _cron_count_attempt(self, batch):
+        """Count one attempt of the daily run on the customers of ``batch``, before
+        processing them; the caller commits it. A worker killed by its time or
+        memory limit while processing them leaves the count behind: the next runs
+        do these customers last, one by one, and give up after
+        ``CRON_MAX_ATTEMPTS`` (``_cron_partners``). The count is cleared when the
+        batch ends normally."""
+        self._cron_write_attempts(batch, increment=True)
+
+    @api.model
+    def _cron_clear_attempts(self, batch):
+        """The batch ended normally: clear the attempts counted on its customers."""
+        self._cron_write_attempts(batch, increment=False)
+
+    @api.model
+    def _cron_write_attempts(self, batch, increment):
+        by_company = defaultdict(list)
+        for company, partner_id in batch:
+            by_company[company].append(partner_id)
+        for company, partner_ids in by_company.items():
+            # sudo: the cron's own bookkeeping on the customers it processes
+            partners = self.env["res.partner"].sudo().with_company(company)
+            partners = partners.browse(partner_ids)
+            if not increment:
+                partners = partners.filtered("followup_cron_attempts")
+            if not partners:
+                continue
+            try:
+                # customers being processed by someone else are not counted; a
+                # customer changed since this transaction began neither
+                with self.env.cr.savepoint(flush=False):
+                    locked = self._lock(partners)
+            except pg_errors.TransactionRollbackError:
+                continue
+            by_count = defaultdict(list)
+            for partner in locked:
+                count = partner.followup_cron_attempts + 1 if increment else 0
+                by_count[count].append(partner.id)
+            for count, ids in by_count.items():
+                locked.browse(ids).followup_cron_attempts = count
+            locked.flush_recordset(["followup_cron_attempts"])
 
     @api.model
     def _postpone_date(self):

@@ -5,6 +5,11 @@ from odoo.exceptions import UserError, ValidationError
 
 from ..tools import CHANNELS
 
+# The days a level may be at: a year before the due date to ten years after it. A
+# date computed from a level (the next follow-up of a customer, when an invoice is
+# posted) then always exists.
+DELAY_MIN, DELAY_MAX = -365, 3650
+
 
 class AccountFollowupLevel(models.Model):
     """One step of a company's follow-up plan.
@@ -116,6 +121,36 @@ class AccountFollowupLevel(models.Model):
                         level=level.name,
                     )
                 )
+            # a template renders the record of its model that has the customer's
+            # id: one of another model would send someone else's document
+            for template in (level.mail_template_id, level.sms_template_id):
+                if template and template.model != "res.partner":
+                    raise ValidationError(
+                        self.env._(
+                            "The template “%(template)s” of the follow-up level "
+                            "“%(level)s” is a template of %(model)s: choose a template "
+                            "for customers (Contact).",
+                            template=template.name,
+                            level=level.name,
+                            model=template.model_id.name or template.model,
+                        )
+                    )
+
+    @api.constrains("delay")
+    def _check_delay_bounds(self):
+        for level in self:
+            if not DELAY_MIN <= level.delay <= DELAY_MAX:
+                raise ValidationError(
+                    self.env._(
+                        "The number of days of the follow-up level “%(level)s” "
+                        "(%(delay)s) must be between %(min)s and %(max)s: from a year "
+                        "before the due date to ten years after it.",
+                        level=level.name,
+                        delay=level.delay,
+                        min=DELAY_MIN,
+                        max=DELAY_MAX,
+                    )
+                )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -135,7 +170,59 @@ class AccountFollowupLevel(models.Model):
                 ],
                 exclude=self,
             )
-        return super().write(vals)
+        moved = {}
+        if "delay" in vals:
+            moved = {
+                level: level.delay for level in self if level.delay != vals["delay"]
+            }
+        res = super().write(vals)
+        if moved:
+            self._restamp_moved(moved)
+        return res
+
+    def _restamp_moved(self, old_delays):
+        """The days of levels already applied changed (``old_delays``: {level: its
+        days before}). An open item stamped with such a level had passed every
+        level up to it in the plan it was followed up with. Lowered, the level now
+        comes after no more levels than before: the item is stamped with the
+        highest level at most at the level's former days, which it had passed too,
+        so that none of them is sent again. Raised past other levels, the item
+        has not passed those: it is stamped with the level before the level's
+        former place, so that none of them is skipped. Its follow-up date does
+        not change; the items stamped with other levels keep their stamp."""
+        Line = self.env["account.move.line"]
+        for level, old_delay in old_delays.items():
+            company = level.company_id
+            if level.delay > old_delay and not self.search_count(
+                [
+                    ("company_id", "=", company.id),
+                    ("delay", ">", old_delay),
+                    ("delay", "<", level.delay),
+                ],
+                limit=1,
+            ):
+                continue  # raised, still in the same place of the plan
+            # sudo: the lines may be hidden from the manager by a rule; only their
+            # stamp is moved, nothing of them is shown
+            lines = Line.sudo().search(
+                [
+                    ("followup_level_id", "=", level.id),
+                    ("company_id", "=", company.id),
+                    ("reconciled", "=", False),
+                    ("parent_state", "=", "posted"),
+                    ("amount_residual", "!=", 0),
+                ]
+            )
+            if not lines:
+                continue
+            # lowered, the level itself is among them; raised, it is not
+            passed = self.search(
+                [("company_id", "=", company.id), ("delay", "<=", old_delay)],
+                order="delay desc",
+                limit=1,
+            )
+            if passed != level:
+                lines._followup_restamp(passed)
 
     @api.model
     def _check_delay_free(self, vals_list, exclude=None):
@@ -157,7 +244,8 @@ class AccountFollowupLevel(models.Model):
             # sudo: the check must see levels the user cannot read (archived ones or
             # levels hidden by a rule) to give a clear message instead of an SQL error.
             other = self.sudo().search(domain, limit=1)
-            if other:
+            # named only when the user may read it: never another company's plan
+            if other and other.with_env(self.env)._filtered_access("read"):
                 raise UserError(
                     self.env._(
                         "A follow-up level at %(delay)s days already exists in this "
@@ -165,6 +253,14 @@ class AccountFollowupLevel(models.Model):
                         "days.",
                         delay=vals["delay"],
                         level=other.name,
+                    )
+                )
+            if other:
+                raise UserError(
+                    self.env._(
+                        "A follow-up level at %(delay)s days already exists in that "
+                        "company. Each level needs its own number of days.",
+                        delay=vals["delay"],
                     )
                 )
             if key in seen:

@@ -54,7 +54,6 @@ class AccountFollowupReminder(models.Model):
     )
     level_id = fields.Many2one(
         "account.followup.level",
-        string="Level",
         required=True,
         readonly=True,
         index=True,
@@ -93,11 +92,9 @@ class AccountFollowupReminder(models.Model):
     )
     move_ids = fields.Many2many(
         "account.move",
-        "account_followup_reminder_move_rel",
-        "reminder_id",
-        "move_id",
         string="Invoices",
-        readonly=True,
+        compute="_compute_move_ids",
+        search="_search_move_ids",
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     amount_due = fields.Monetary(readonly=True, currency_field="currency_id")
@@ -113,8 +110,7 @@ class AccountFollowupReminder(models.Model):
     email_message_id = fields.Many2one("mail.message", readonly=True, index=True)
     email_state = fields.Selection(
         EMAIL_STATES,
-        compute="_compute_email_state",
-        store=True,
+        readonly=True,
         help="From the mail queue and Odoo's bounce handling.",
     )
     email_to = fields.Char(string="Emailed to", readonly=True)
@@ -123,7 +119,7 @@ class AccountFollowupReminder(models.Model):
         readonly=True,
     )
     sms_message_id = fields.Many2one("mail.message", readonly=True)
-    sms_state = fields.Selection(EMAIL_STATES, compute="_compute_sms_state", store=True)
+    sms_state = fields.Selection(EMAIL_STATES, readonly=True)
     snailmail_letter_id = fields.Many2one("snailmail.letter", readonly=True)
     post_state = fields.Selection(
         [
@@ -145,13 +141,18 @@ class AccountFollowupReminder(models.Model):
                 partner=reminder.partner_id.display_name or "",
             )
 
+    @api.depends("line_ids")
+    def _compute_move_ids(self):
+        for reminder in self:
+            reminder.move_ids = reminder.line_ids.move_id
+
+    def _search_move_ids(self, operator, value):
+        return [("line_ids.move_id", operator, value)]
+
     @api.model
-    def _state_of(self, message, notification_type):
-        notifications = message.notification_ids.filtered(
-            lambda n: n.notification_type == notification_type
-        )
-        if not notifications:
-            return False
+    def _state_of(self, notifications):
+        """The delivery state of a message from its notifications (the worst
+        one first)."""
         states = {
             NOTIFICATION_TO_STATE.get(n.notification_status) for n in notifications
         }
@@ -160,23 +161,23 @@ class AccountFollowupReminder(models.Model):
                 return state
         return False
 
-    @api.depends("email_message_id.notification_ids.notification_status")
-    def _compute_email_state(self):
-        for reminder in self:
-            reminder.email_state = (
-                self._state_of(reminder.email_message_id, "email")
-                if reminder.email_message_id
-                else False
-            )
-
-    @api.depends("sms_message_id.notification_ids.notification_status")
-    def _compute_sms_state(self):
-        for reminder in self:
-            reminder.sms_state = (
-                self._state_of(reminder.sms_message_id, "sms")
-                if reminder.sms_message_id
-                else False
-            )
+    @api.model
+    def _update_delivery_states(self, messages):
+        """Follow the notifications of the reminders' emails and SMS (the mail and
+        SMS queues, the bounce handling change them): called when notification
+        statuses change, for the messages concerned."""
+        for fname, state_fname, notification_type in (
+            ("email_message_id", "email_state", "email"),
+            ("sms_message_id", "sms_state", "sms"),
+        ):
+            reminders = self.search([(fname, "in", messages.ids)])
+            for reminder in reminders:
+                notifications = reminder[fname].notification_ids.filtered(
+                    lambda n, t=notification_type: n.notification_type == t
+                )
+                state = self._state_of(notifications)
+                if state and reminder[state_fname] != state:
+                    reminder[state_fname] = state
 
     @api.depends("snailmail_letter_id.state")
     def _compute_post_state(self):
@@ -193,6 +194,24 @@ class AccountFollowupReminder(models.Model):
             if group[0] in ("portal_customer", "customer"):
                 group[2]["has_button_access"] = False
         return groups
+
+    def _message_compute_parent_id(self, parent_id):
+        # the reminder email is the first message of a reminder created in the same
+        # transaction: there is no thread to attach it to (saves a search per email)
+        if not parent_id and self.env.context.get("followup_first_message"):
+            return False
+        return super()._message_compute_parent_id(parent_id)
+
+    def _notify_thread_by_web_push(
+        self, message, recipients_data, msg_vals=False, **kw
+    ):
+        # push notifications go to the devices of users: a reminder is sent to a
+        # customer, who has none (the users following a reply still get theirs)
+        if not any(recipient.get("uid") for recipient in recipients_data):
+            return
+        return super()._notify_thread_by_web_push(
+            message, recipients_data, msg_vals=msg_vals, **kw
+        )
 
     def action_open_partner(self):
         self.ensure_one()

@@ -1,12 +1,25 @@
 # Copyright 2026 Payment Follow-ups contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+from contextlib import contextmanager
+
 from markupsafe import Markup
+from psycopg2 import errors as pg_errors
 
 from odoo import api, models
 from odoo.exceptions import UserError
 from odoo.tools import format_amount, format_date, html2plaintext
+from odoo.tools.safe_eval import safe_eval
+
+from odoo.addons.snailmail.country_utils import SNAILMAIL_COUNTRIES
 
 from ..tools import CHANNELS
+
+_logger = logging.getLogger(__name__)
+
+# The layouts snailmail swaps for the standard one when it prints a letter (they
+# print nothing where the envelope's window is).
+SNAILMAIL_UNSUPPORTED_LAYOUTS = ("bubble", "wave", "folder")
 
 
 class AccountFollowupSend(models.AbstractModel):
@@ -30,7 +43,10 @@ class AccountFollowupSend(models.AbstractModel):
     @api.model
     def _statement_values(self, partner, level=None):
         """Everything the statement (email body, letter) shows for one partner."""
-        partner = partner.commercial_partner_id
+        # the partner and level in this environment's language (the reminder's)
+        partner = partner.commercial_partner_id.with_context(lang=self.env.lang)
+        if level:
+            level = level.with_context(lang=self.env.lang)
         company = self.env.company
         today = company._followup_today()
         Line = self.env["account.move.line"]
@@ -97,7 +113,7 @@ class AccountFollowupSend(models.AbstractModel):
         the environment."""
         values = self._statement_values(partner, level=level)
         return self.env["ir.qweb"]._render(
-            "account_payment_followup.followup_statement_table", values
+            "account_payment_followup.report_followup_letter_statement_table", values
         )
 
     @api.model
@@ -109,6 +125,19 @@ class AccountFollowupSend(models.AbstractModel):
             return partner.followup_level_id
         levels = partner._followup_open_lines().followup_level_id
         return levels.sorted("delay")[-1:] if levels else levels
+
+    @contextmanager
+    def _rendering(self, failure_message):
+        """Run a rendering (a template, a PDF): when it fails, the error says what
+        could not be rendered, in the user's words; its details (a traceback, the
+        template's source, SQL) go to the server log, never to the chatter."""
+        try:
+            yield
+        except pg_errors.TransactionRollbackError:
+            raise
+        except Exception:
+            _logger.exception("Payment follow-ups: %s", failure_message)
+            raise UserError(failure_message) from None
 
     # ------------------------------------------------------------------
     # All channels of a level
@@ -150,6 +179,7 @@ class AccountFollowupSend(models.AbstractModel):
                     level=level.name,
                 )
             )
+        self._check_template_model(level, template)
         recipient = partner._followup_get_recipient()
         email = recipient.email_normalized
         if not email:
@@ -172,47 +202,91 @@ class AccountFollowupSend(models.AbstractModel):
         return {"recipient": recipient, "template": template, "email": email}
 
     @api.model
+    def _check_template_model(self, level, template):
+        """A template renders the record of its own model with the customer's id:
+        one of another model would send another record (someone else's invoice).
+        The level refuses them (``account.followup.level._check_templates``); a
+        template changed since is refused here."""
+        if template.model != "res.partner":
+            raise UserError(
+                self.env._(
+                    "The template “%(template)s” of the follow-up level “%(level)s” "
+                    "is not a template for customers: choose one in Invoicing ▸ "
+                    "Configuration ▸ Follow-up Levels.",
+                    template=template.name,
+                    level=level.name,
+                )
+            )
+
+    @api.model
     def _send_email(
-        self, partner, level, checked, reminder, reply_to=None, authors=None, **_batch
+        self, partner, level, checked, reminder, authors=None, catchalls=None, **_b
     ):
         """Queue the reminder email (statement in the body, open invoices attached
         when the level asks it), posted on the reminder and sent to its recipient
         only.
 
-        :param reply_to: the reply-to address of the reminder when the batch found
-            it already (None: looked up by ``message_post``)
         :param authors: {sender address: author partner id}, shared by a batch so
             that each sender is looked up once
+        :param catchalls: {company id: catchall address}, shared by a batch: the
+            reply-to of a reminder is its company's catchall (a reminder has no
+            alias of its own), named after the reminder
         """
         recipient = checked["recipient"]
         template = checked["template"]
         lang = partner._followup_get_lang()
-        statement = self.with_context(lang=lang)._render_statement(partner, level=level)
-        description = level.with_context(lang=lang).description or ""
-        rendered = {}
-        for field_name in ("subject", "body_html"):
-            rendered[field_name] = template.with_context(lang=lang)._render_field(
-                field_name,
-                partner.ids,
-                add_context={
-                    "followup_level": level,
-                    "followup_description": Markup(description),
-                    "followup_statement": statement,
-                    "company": self.env.company,
-                },
-            )[partner.id]
+        failure = self.env._(
+            "The email template “%(template)s” could not be rendered for "
+            "%(partner)s: check its placeholders and the text of the level. The "
+            "details are in the server log.",
+            template=template.name,
+            partner=partner.display_name,
+        )
+        with self._rendering(failure):
+            statement = self.with_context(lang=lang)._render_statement(
+                partner, level=level
+            )
+            description = level.with_context(lang=lang).description or ""
+            rendered = {}
+            for field_name in ("subject", "body_html"):
+                rendered[field_name] = template.with_context(lang=lang)._render_field(
+                    field_name,
+                    partner.ids,
+                    add_context={
+                        "followup_level": level,
+                        "followup_description": Markup(description),
+                        "followup_statement": statement,
+                        "company": self.env.company,
+                    },
+                )[partner.id]
+            email_from = (
+                template._render_field("email_from", partner.ids)[partner.id]
+                if template.email_from
+                else self.env.company.email_formatted or self.env.user.email_formatted
+            )
         attachment_ids = []
         if level.attach_invoices:
             attachment_ids = self._invoice_attachments(partner).ids
-        email_from = (
-            template._render_field("email_from", partner.ids)[partner.id]
-            if template.email_from
-            else self.env.company.email_formatted or self.env.user.email_formatted
-        )
         # what message_post would compute, from what the batch already found
         post_values = {}
-        if reply_to is not None:
-            post_values["reply_to"] = reply_to or email_from
+        if catchalls is not None:
+            company = self.env.company
+            if company.id not in catchalls:
+                # sudo: the alias domains are read by message_post itself as sudo
+                alias_domain = reminder.sudo()._mail_get_alias_domains(
+                    default_company=company
+                )[reminder.id]
+                catchalls[company.id] = (company.catchall_email or False, alias_domain)
+            catchall, alias_domain = catchalls[company.id]
+            post_values["record_alias_domain_id"] = alias_domain.id
+            post_values["record_company_id"] = company.id
+            post_values["reply_to"] = (
+                reminder._notify_get_reply_to_formatted_email(
+                    catchall, reminder.display_name, company=company
+                )
+                if catchall
+                else email_from
+            )
         if authors is not None:
             if email_from not in authors:
                 authors[email_from] = reminder._message_compute_author(
@@ -220,7 +294,9 @@ class AccountFollowupSend(models.AbstractModel):
                 )[0]
             post_values["author_id"] = authors[email_from]
         message = reminder.with_context(
-            mail_notify_force_send=False, mail_post_autofollow=False
+            mail_notify_force_send=False,
+            mail_post_autofollow=False,
+            followup_first_message=True,
         ).message_post(
             **post_values,
             body=rendered["body_html"],
@@ -237,6 +313,7 @@ class AccountFollowupSend(models.AbstractModel):
                 "channel_email": True,
                 "email_message_id": message.id,
                 "email_to": checked["email"],
+                "email_state": "queued",
             }
         )
         return self.env._("email to %(email)s", email=checked["email"])
@@ -256,9 +333,15 @@ class AccountFollowupSend(models.AbstractModel):
             else:
                 to_render |= move
         for move in to_render:
-            pdf, _fmt = self.env["ir.actions.report"]._render_qweb_pdf(
-                "account.account_invoices", move.ids
+            failure = self.env._(
+                "The PDF of the invoice %(invoice)s could not be rendered to attach "
+                "it to the reminder. The details are in the server log.",
+                invoice=move.name,
             )
+            with self._rendering(failure):
+                pdf, _fmt = self.env["ir.actions.report"]._render_qweb_pdf(
+                    "account.account_invoices", move.ids
+                )
             attachments |= self.env["ir.attachment"].create(
                 {
                     "name": f"{(move.name or 'invoice').replace('/', '_')}.pdf",
@@ -288,24 +371,34 @@ class AccountFollowupSend(models.AbstractModel):
         return {"recipient": recipient}
 
     @api.model
-    def _send_letter(
-        self, partner, level, checked, reminder, defer_letters=False, **_b
-    ):
-        """Letters are printed together at the end of the run (one PDF); here the
-        partner is only checked and counted.
-
-        :param defer_letters: the daily run: nobody downloads its letters, they
-            wait in Follow-up Reports (filter "Letters to print") and print in one
-            PDF from there
-        """
+    def _send_letter(self, partner, level, checked, reminder, **_batch):
+        """Letters are printed together at the end of the run (one PDF), or from
+        Follow-up Reports (filter "Letters to print"): here the partner is checked
+        and waits in "Letters to print" until the PDF of its letter exists
+        (``_letters_printed``); closing the summary or a rendering failure loses
+        nothing."""
         reminder.channel_letter = True
-        if defer_letters:
-            partner.followup_letter_to_print = True
-            reminder.letter_state = "to_print"
-            return self.env._("letter to print")
-        partner.followup_letter_to_print = False
-        reminder.letter_state = "generated"
-        return self.env._("letter printed")
+        reminder.letter_state = "to_print"
+        partner.followup_letter_to_print = True
+        return self.env._("letter to print")
+
+    @api.model
+    def _letters_printed(self, partners):
+        """The PDF of the letters of ``partners`` was rendered in the current
+        company: they leave "Letters to print" and their reminders' letters count
+        as generated."""
+        company = self.env.company
+        # sudo: printing a letter is a billing user's act; they need not be allowed
+        # to edit contacts, and nobody writes the reminders but the follow-ups
+        partners = partners.commercial_partner_id.sudo().with_company(company)
+        partners.filtered("followup_letter_to_print").followup_letter_to_print = False
+        self.env["account.followup.reminder"].sudo().search(
+            [
+                ("partner_id", "in", partners.ids),
+                ("company_id", "=", company.id),
+                ("letter_state", "=", "to_print"),
+            ]
+        ).letter_state = "generated"
 
     # ------------------------------------------------------------------
     # SMS
@@ -333,6 +426,22 @@ class AccountFollowupSend(models.AbstractModel):
                     partner=recipient.display_name,
                 )
             )
+        # sudo: the blacklist is managed by administrators; only whether the number
+        # is in it is read
+        if (
+            self.env["phone.blacklist"]
+            .sudo()
+            .search_count([("number", "=", sanitized)], limit=1)
+        ):
+            raise UserError(
+                self.env._(
+                    "The number of %(partner)s (%(number)s) is blacklisted for SMS: "
+                    "the reminder was not sent by SMS.",
+                    partner=recipient.display_name,
+                    number=sanitized,
+                )
+            )
+        self._check_template_model(level, template)
         return {"recipient": recipient, "number": sanitized, "template": template}
 
     @api.model
@@ -341,18 +450,26 @@ class AccountFollowupSend(models.AbstractModel):
         reminder."""
         recipient = checked["recipient"]
         number = checked["number"]
-        body = (
-            checked["template"]
-            .with_context(lang=partner._followup_get_lang())
-            ._render_field("body", partner.ids, compute_lang=False)[partner.id]
+        template = checked["template"]
+        failure = self.env._(
+            "The SMS template “%(template)s” could not be rendered for %(partner)s: "
+            "check its placeholders. The details are in the server log.",
+            template=template.name,
+            partner=partner.display_name,
         )
+        with self._rendering(failure):
+            body = template.with_context(
+                lang=partner._followup_get_lang()
+            )._render_field("body", partner.ids, compute_lang=False)[partner.id]
         message = reminder._message_sms(
             html2plaintext(body) if "<" in (body or "") else body,
             partner_ids=recipient.ids,
             sms_pid_to_number={recipient.id: number},
             put_in_queue=True,
         )
-        reminder.write({"channel_sms": True, "sms_message_id": message.id})
+        reminder.write(
+            {"channel_sms": True, "sms_message_id": message.id, "sms_state": "queued"}
+        )
         return self.env._("SMS to %(number)s", number=number)
 
     # ------------------------------------------------------------------
@@ -361,6 +478,10 @@ class AccountFollowupSend(models.AbstractModel):
 
     @api.model
     def _check_post(self, partner, level):
+        """What snailmail itself requires (``snailmail.letter._is_valid_address``,
+        the countries it knows, the A4 format of ``_fetch_attachment``): a letter
+        it would refuse is refused now, while the user is there to read why,
+        rather than in the postal queue."""
         recipient = partner._followup_get_recipient()
         if not self.env["snailmail.letter"]._is_valid_address(recipient):
             raise UserError(
@@ -370,15 +491,20 @@ class AccountFollowupSend(models.AbstractModel):
                     partner=recipient.display_name,
                 )
             )
-        report = self.env.ref("account_payment_followup.action_report_followup_letter")
-        # the postal service prints A4 only (snailmail refuses other formats when
-        # it sends the queue, when nobody is there to read the error)
-        paperformat = report.get_paperformat()
-        if paperformat.format != "A4" and not (
-            paperformat.format == "custom"
-            and paperformat.page_width == 210
-            and paperformat.page_height == 297
-        ):
+        if (recipient.country_id.code or "").upper() not in SNAILMAIL_COUNTRIES:
+            raise UserError(
+                self.env._(
+                    "The postal service does not deliver to %(country)s: the letter "
+                    "to %(partner)s cannot be posted.",
+                    country=recipient.country_id.name,
+                    partner=recipient.display_name,
+                )
+            )
+        report = self.env.ref(
+            "account_payment_followup.res_partner_action_report_followup_letter"
+        )
+        # snailmail prints the A4 format only, not a custom format of that size
+        if report.get_paperformat().format != "A4":
             raise UserError(
                 self.env._(
                     "Letters are posted on A4 paper only: choose the A4 paper format "
@@ -389,8 +515,10 @@ class AccountFollowupSend(models.AbstractModel):
 
     @api.model
     def _send_post(self, partner, level, checked, reminder, **_batch):
-        """Queue the letter for the post: snailmail's queue prints and posts it
-        through IAP later; the reminder shows its delivery state."""
+        """Queue the letter for the post, its PDF rendered now, in the customer's
+        company: snailmail's queue, run later in whatever company, posts that PDF
+        through IAP instead of rendering it; the reminder shows its delivery
+        state."""
         recipient = checked["recipient"]
         # sudo: snailmail letters are technical records that only the system
         # reads; the user was checked as a billing user of this company and the
@@ -409,8 +537,71 @@ class AccountFollowupSend(models.AbstractModel):
                 }
             )
         )
+        letter.attachment_id = self._render_post_letter(
+            partner, letter, checked["report"]
+        )
         reminder.write({"channel_post": True, "snailmail_letter_id": letter.id})
         return self.env._("letter queued for the post to %(city)s", city=recipient.city)
+
+    @api.model
+    def _render_post_letter(self, partner, letter, report):
+        """The PDF snailmail would render (``snailmail.letter._fetch_attachment``:
+        its layout, margins and cover page), rendered in the current company."""
+        company = self.env.company
+        layout_field = company._fields["external_report_layout_id"]
+        unsupported = {
+            self.env.ref(f"web.external_layout_{name}", raise_if_not_found=False)
+            for name in SNAILMAIL_UNSUPPORTED_LAYOUTS
+        }
+        swapped = company.external_report_layout_id in unsupported
+        if swapped:
+            # the standard layout for this rendering, as snailmail does, but in
+            # the cache only: writing the company would lock its row for the rest
+            # of the transaction (a whole batch of the daily run)
+            company.flush_recordset([layout_field.name])
+            self.env.cache.set(
+                company, layout_field, self.env.ref("web.external_layout_standard").id
+            )
+        failure = self.env._(
+            "The letter to post to %(partner)s could not be rendered. The details "
+            "are in the server log.",
+            partner=partner.display_name,
+        )
+        try:
+            with self._rendering(failure):
+                pdf, _fmt = (
+                    self.env["ir.actions.report"]
+                    .with_context(
+                        snailmail_layout=not letter.cover, followup_letter_posted=True
+                    )
+                    ._render_qweb_pdf(report, partner.ids)
+                )
+        finally:
+            if swapped:
+                company.invalidate_recordset([layout_field.name])
+        # (Odoo's test mode renders reports as HTML: only a PDF gets them)
+        if pdf.startswith(b"%PDF"):
+            pdf = letter._overwrite_margins(pdf)
+            if letter.cover:
+                pdf = letter._append_cover_page(pdf)
+        if report.print_report_name:
+            name = safe_eval(report.print_report_name, {"object": partner})
+        else:
+            name = report.name
+        # sudo: the attachment of a technical record (see _send_post)
+        return (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": f"{name}.pdf",
+                    "raw": pdf,
+                    "res_model": "snailmail.letter",
+                    "res_id": letter.id,
+                    "type": "binary",
+                }
+            )
+        )
 
     # ------------------------------------------------------------------
     # Activity

@@ -547,22 +547,29 @@ class AccountFollowupStatus(models.AbstractModel):
         return by_level
 
     @api.model
-    def _next_action_date(self, rows, newly_applied, company=None):
+    def _next_action_date(self, rows, newly_applied, company=None, plans=None):
         """When the next level is due for one of the partner's lines (``rows`` of
         ``_lines_query``, ``newly_applied`` as ``_pending_lines_by_level`` gives
-        it), or False."""
+        it), or False.
+
+        :param plans: {company id: {level id: delay}}, shared by a batch so that
+            each plan is read once
+        """
         company = company or self.env.company
         today = company._followup_today()
-        levels = self.env["account.followup.level"].search(
-            [("company_id", "=", company.id)], order="delay"
-        )
-        delays = levels.mapped("delay")
+        plans = {} if plans is None else plans
+        if company.id not in plans:
+            levels = self.env["account.followup.level"].search(
+                [("company_id", "=", company.id)], order="delay"
+            )
+            plans[company.id] = {level.id: level.delay for level in levels}
+        delay_of = plans[company.id]
+        delays = sorted(delay_of.values())
         applied_now = {
             line_id: level_id
             for level_id, line_ids in newly_applied.items()
             for line_id in line_ids
         }
-        delay_of = {level.id: level.delay for level in levels}
         best = None
         for row in rows:
             if (row["residual"] or 0) <= 0:

@@ -1,11 +1,17 @@
 # Copyright 2026 Payment Follow-ups contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
 from datetime import timedelta
+
+from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL, mute_logger
 
 from ..tools import FOLLOWUP_GROUPS
+
+_logger = logging.getLogger(__name__)
 
 
 class AccountMove(models.Model):
@@ -13,12 +19,8 @@ class AccountMove(models.Model):
 
     followup_reminder_ids = fields.Many2many(
         "account.followup.reminder",
-        "account_followup_reminder_move_rel",
-        "move_id",
-        "reminder_id",
         string="Payment reminders",
-        readonly=True,
-        copy=False,
+        compute="_compute_followup_reminder_ids",
         groups=FOLLOWUP_GROUPS,
     )
     followup_reminder_count = fields.Integer(
@@ -48,25 +50,76 @@ class AccountMove(models.Model):
     def _followup_reschedule_partners(self):
         """A new invoice may need a reminder before the partner's next follow-up
         date (set when the previous level was done): bring that date forward so the
-        new invoice's first level is not missed."""
+        new invoice's first level is not missed.
+
+        Invoicing never depends on the follow-ups: a customer whose row is locked
+        by a follow-up (the daily run holds its batch's customers until the batch
+        is committed), or changed by one since this transaction began, is left as
+        it is rather than waiting or failing the posting with a serialization
+        error (as account does for the customer rank). Its date then stays what
+        the follow-up set: the new invoice's first level waits until that date.
+        """
         # sudo: whoever posts the invoice (a salesman, the e-shop) moves the
         # follow-up date it implies; these fields are reserved to accounting users
         # and the levels may be hidden from the poster.
         Level = self.env["account.followup.level"].sudo()
+        first_dates = {}
         for move in self.filtered(lambda m: m.is_sale_document(include_receipts=True)):
-            partner = move.commercial_partner_id.sudo().with_company(move.company_id)
-            next_date = partner.followup_next_action_date
-            if not next_date or partner.followup_reminder_type == "manual":
-                continue
             first = Level.search(
                 [("company_id", "=", move.company_id.id)], order="delay", limit=1
             )
-            if not first:
-                continue
             due = move.invoice_date_due or move.invoice_date or move.date
-            first_date = due and due + timedelta(days=first.delay)
-            if first_date and first_date < next_date:
-                partner.followup_next_action_date = first_date
+            if not first or not due:
+                continue
+            try:
+                first_date = due + timedelta(days=first.delay)
+            except OverflowError:
+                # a level beyond the calendar (written before levels were bounded)
+                continue
+            key = (move.commercial_partner_id, move.company_id)
+            first_dates[key] = min(first_dates.get(key, first_date), first_date)
+        for (partner, company), first_date in first_dates.items():
+            # sudo: see above (the follow-up fields are reserved to accounting users)
+            partner = partner.sudo().with_company(company)
+            next_date = partner.followup_next_action_date
+            if (
+                not next_date
+                or partner.followup_reminder_type == "manual"
+                or first_date >= next_date
+            ):
+                continue
+            if not self._followup_lock_nowait(partner):
+                _logger.info(
+                    "Payment follow-ups: partner %s is being followed up, its next "
+                    "follow-up date is left as it is",
+                    partner.id,
+                )
+                continue
+            partner.followup_next_action_date = first_date
+
+    def _followup_lock_nowait(self, partner):
+        """Lock the partner's row for this transaction if nobody holds it and
+        nobody changed it since this transaction began; never wait."""
+        try:
+            with self.env.cr.savepoint(flush=False), mute_logger("odoo.sql_db"):
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM res_partner WHERE id = %s "
+                        "FOR NO KEY UPDATE NOWAIT",
+                        partner.id,
+                    )
+                )
+        except (pg_errors.LockNotAvailable, pg_errors.SerializationFailure):
+            return False
+        return True
+
+    def _compute_followup_reminder_ids(self):
+        Reminder = self.env["account.followup.reminder"]
+        reminders = Reminder.search([("line_ids.move_id", "in", self.ids)])
+        for move in self:
+            move.followup_reminder_ids = reminders.filtered(
+                lambda r, move=move: move in r.line_ids.move_id
+            )
 
     @api.depends("followup_reminder_ids")
     def _compute_followup_reminder_count(self):

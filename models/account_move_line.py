@@ -1,11 +1,25 @@
 # Copyright 2026 Payment Follow-ups contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from ..tools import FOLLOWUP_GROUPS
 from .account_followup_status import open_line_predicate
+
+# What only the follow-ups write (``_followup_stamp``): the memory of what was sent.
+FOLLOWUP_STAMP_FIELDS = {"followup_level_id", "followup_date"}
+# What users change on the statement, kept in the chatter of the customer and of
+# the invoice.
+FOLLOWUP_TRACED_FIELDS = (
+    "followup_expected_date",
+    "followup_excluded",
+    "followup_note",
+)
 
 
 class AccountMoveLine(models.Model):
@@ -36,6 +50,7 @@ class AccountMoveLine(models.Model):
         readonly=True,
         index="btree_not_null",
         ondelete="restrict",
+        check_company=True,
         help="The last follow-up level applied to this line.",
         groups=FOLLOWUP_GROUPS,
     )
@@ -147,6 +162,109 @@ class AccountMoveLine(models.Model):
             line.followup_promise_date = promise_date
             line.followup_reference_date = ref_date
             line.followup_overdue = bool(ref_date and ref_date < today)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su and any(FOLLOWUP_STAMP_FIELDS & set(v) for v in vals_list):
+            self._followup_refuse_stamp()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        """The stamps are the follow-ups' own (nobody forges a reminder as sent,
+        or makes one be sent again); the changes of the statement's fields are
+        kept in the chatter."""
+        if not self.env.su and FOLLOWUP_STAMP_FIELDS & set(vals):
+            self._followup_refuse_stamp()
+        traced = [fname for fname in FOLLOWUP_TRACED_FIELDS if fname in vals]
+        if not traced or self.env.context.get("followup_no_trace"):
+            return super().write(vals)
+        # sudo: the values before, to log what changed once the write is accepted
+        before = {
+            line.id: {fname: line[fname] for fname in traced} for line in self.sudo()
+        }
+        res = super().write(vals)
+        self._followup_log_changes(before, traced)
+        return res
+
+    def _followup_refuse_stamp(self):
+        raise UserError(
+            self.env._(
+                "The follow-up level and date of a journal item record what was sent "
+                "to the customer: only the follow-ups write them (process the "
+                "follow-up, or mark it as done)."
+            )
+        )
+
+    def _followup_log_changes(self, before, fnames):
+        """Log in the chatter of each invoice and of its customer what changed on
+        its lines (``before``: {line id: {field: value before}})."""
+        by_move = defaultdict(list)
+        for line in self.sudo():
+            changes = []
+            for fname in fnames:
+                old, new = before[line.id][fname], line[fname]
+                if old == new or (not old and not new):
+                    continue
+                changes.append(
+                    Markup("<li>%s: %s → %s</li>")
+                    % (
+                        self._fields[fname]._description_string(self.env),
+                        line._followup_trace_value(fname, old),
+                        line._followup_trace_value(fname, new),
+                    )
+                )
+            if changes:
+                by_move[line.move_id].append((line, changes))
+        if not by_move:
+            return
+        by_partner = defaultdict(list)
+        bodies = {}
+        for move, items in by_move.items():
+            body = Markup("")
+            for line, changes in items:
+                item = Markup("<p><strong>%s</strong></p><ul>%s</ul>") % (
+                    self.env._(
+                        "Follow-up of %(reference)s",
+                        reference=move.name or line.name or "",
+                    ),
+                    Markup("").join(changes),
+                )
+                body += item
+                partner = line.partner_id.commercial_partner_id
+                if partner:
+                    by_partner[partner].append(item)
+            bodies[move.id] = body
+        moves = self.env["account.move"].browse(list(bodies))
+        moves._message_log_batch(bodies=bodies)
+        for partner, partner_bodies in by_partner.items():
+            partner._message_log(body=Markup("").join(partner_bodies))
+
+    def _followup_trace_value(self, fname, value):
+        if fname == "followup_excluded":
+            return self.env._("Yes") if value else self.env._("No")
+        if not value:
+            return self.env._("(none)")
+        if fname == "followup_expected_date":
+            return format_date(self.env, value)
+        return value
+
+    def _followup_restamp(self, level):
+        """Stamp the lines with ``level`` (or none) instead of the level they have,
+        keeping their follow-up date: the plan changed under them (see
+        ``account.followup.level._restamp_moved``)."""
+        if not self:
+            return
+        fnames = ["followup_level_id"]
+        self.flush_recordset(fnames)
+        self.modified(fnames)
+        self.env.execute_query(
+            SQL(
+                "UPDATE account_move_line SET followup_level_id = %s WHERE id = ANY(%s)",
+                level.id or None,
+                self.ids,
+            )
+        )
+        self.invalidate_recordset(fnames)
 
     def _followup_get_promise_date(self, today):
         """The date of the open promise covering the line while it holds (the

@@ -16,6 +16,28 @@ LETTERS_PER_CALL = 10
 class IrActionsReport(models.Model):
     _inherit = "ir.actions.report"
 
+    def _render_qweb_pdf(self, report_ref, res_ids=None, data=None):
+        """A follow-up letter counts as printed once its PDF exists: the customers
+        whose letters were just rendered leave "Letters to print" (a rendering
+        that fails raises before, and leaves them there). A letter rendered for
+        the post (``followup_letter_posted``) is not the printed letter. Neither is
+        one rendered in a read-only request (a direct ``/report/pdf`` link): it
+        stays to print rather than being rendered twice (Odoo retries a read-only
+        request that writes); the client downloads through a read/write one."""
+        result = super()._render_qweb_pdf(report_ref, res_ids=res_ids, data=data)
+        if (
+            res_ids
+            and not self.env.context.get("followup_letter_posted")
+            and not self.env.cr.readonly
+        ):
+            report = self._get_report(report_ref)
+            if report.report_name == FOLLOWUP_LETTER_REPORT:
+                ids = [res_ids] if isinstance(res_ids, int) else list(res_ids)
+                self.env["account.followup.send"]._letters_printed(
+                    self.env["res.partner"].browse(ids)
+                )
+        return result
+
     def _render_qweb_pdf_prepare_streams(self, report_ref, data, res_ids=None):
         """Print follow-up letters in batches of ``LETTERS_PER_CALL`` per wkhtmltopdf
         call (Odoo gives it every document at once), merged into the one PDF the

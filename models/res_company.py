@@ -18,6 +18,16 @@ class ResCompany(models.Model):
     followup_level_ids = fields.One2many(
         "account.followup.level", "company_id", string="Follow-up plan"
     )
+    followup_manager_id = fields.Many2one(
+        "res.users",
+        string="Follow-up manager",
+        domain="[('share', '=', False), ('company_ids', 'in', id)]",
+        help="Who gets the follow-up activities (calls to make, follow-ups that "
+        "failed) of the customers that have neither a follow-up responsible nor a "
+        "salesperson, those of the daily run in particular. Empty: the user who "
+        "runs the follow-up, and for the daily run an accounting administrator of "
+        "the company.",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -138,11 +148,11 @@ class ResCompany(models.Model):
 
     def _followup_create_default_levels(self):
         """Create the default plan for the companies of ``self`` that have none."""
+        # sudo: the plan is created by installation or by company creation, whoever
+        # the user is (a company creator is not always an accounting manager)
         Level = (
             self.env["account.followup.level"].sudo().with_context(active_test=False)
         )
-        # sudo: the plan is created by installation or by company creation, whoever
-        # the user is (a company creator is not always an accounting manager).
         companies_with_plan = set(
             Level.search([("company_id", "in", self.ids)]).company_id.ids
         )

@@ -12,6 +12,9 @@ class ResConfigSettings(models.TransientModel):
         inverse="_inverse_followup_cron_active",
         readonly=False,
     )
+    followup_manager_id = fields.Many2one(
+        related="company_id.followup_manager_id", readonly=False
+    )
 
     @api.depends("company_id")
     def _compute_followup_cron_active(self):
@@ -36,5 +39,5 @@ class ResConfigSettings(models.TransientModel):
 
     def action_open_followup_levels(self):
         return self.env["ir.actions.actions"]._for_xml_id(
-            "account_payment_followup.action_account_followup_level"
+            "account_payment_followup.account_followup_level_action"
         )

@@ -90,6 +90,22 @@ class ResPartner(models.Model):
         "time it was marked as done.",
         groups=FOLLOWUP_GROUPS,
     )
+    followup_reminder_ids = fields.One2many(
+        "account.followup.reminder",
+        "partner_id",
+        string="Payment reminders",
+        readonly=True,
+        groups=FOLLOWUP_GROUPS,
+    )
+    followup_cron_attempts = fields.Integer(
+        company_dependent=True,
+        copy=False,
+        help="Technical: how many daily runs in a row stopped (the server's time or "
+        "memory limit) while processing this customer. Such a customer is processed "
+        "last and alone; after 3 the daily run reports it and leaves it alone until "
+        "its follow-up is processed by hand.",
+        groups=FOLLOWUP_GROUPS,
+    )
     followup_reminder_count = fields.Integer(
         compute="_compute_followup_reminder_count", groups=FOLLOWUP_GROUPS
     )
@@ -368,23 +384,59 @@ class ResPartner(models.Model):
         return self.followup_reminder_type or "automatic"
 
     def _followup_get_responsible(self, level=None):
-        """Who does the manual actions: the level's user, else the follow-up
-        responsible, else the salesperson, else the current user."""
+        """Who does the manual actions (calls, failures to fix), always an active
+        internal user: the level's user, else the follow-up responsible, else the
+        salesperson, else the company's follow-up manager, else the user running
+        the follow-up, else an accounting administrator of the company. An
+        archived or portal user is skipped: the daily run runs as Odoo's inactive
+        system user, nobody would see its activities."""
         self.ensure_one()
-        if level and level.activity_user_id:
-            return level.activity_user_id
-        user = self.followup_responsible_id or self.user_id
-        if user and user.active and not user.share:
-            return user
-        return self.env.user
+        company = self.env.company
+        candidates = [
+            level.activity_user_id if level else None,
+            self.followup_responsible_id,
+            self.user_id,
+            company.followup_manager_id,
+            self.env.user,
+        ]
+        for user in candidates:
+            if user and user.active and not user.share:
+                return user
+        # sudo: the members of the group, to find someone who sees the activity
+        administrators = (
+            self.env.ref("account.group_account_manager")
+            .sudo()
+            .users.filtered(
+                lambda u: u.active and not u.share and company in u.company_ids
+            )
+        )
+        return (administrators.sorted("id")[:1] or self.env.user).with_env(self.env)
 
     def _followup_get_recipient(self):
         """The contact that receives the reminders: the invoice address of the
-        commercial partner, else the commercial partner itself."""
+        commercial partner, else the commercial partner itself; never a contact
+        restricted to another company than the current one."""
         self.ensure_one()
         commercial = self.commercial_partner_id
+        company = self.env.company
+
+        def allowed(partner):
+            return not partner.company_id or partner.company_id in company.parent_ids
+
         invoice_id = commercial.address_get(["invoice"])["invoice"]
-        return self.browse(invoice_id) if invoice_id else commercial
+        recipient = self.browse(invoice_id) if invoice_id else commercial
+        if recipient != commercial and not allowed(recipient):
+            invoice_contacts = self.search(
+                [
+                    ("id", "child_of", commercial.id),
+                    ("id", "!=", commercial.id),
+                    ("type", "=", "invoice"),
+                    ("is_company", "=", False),
+                ],
+                order="id",
+            ).filtered(allowed)
+            recipient = invoice_contacts[:1] or commercial
+        return recipient
 
     def _followup_get_lang(self):
         """The language of the reminders (email, SMS, letter): the recipient's, else
@@ -581,7 +633,7 @@ class ResPartner(models.Model):
         if not self:
             return False
         return self.env.ref(
-            "account_payment_followup.action_report_followup_letter"
+            "account_payment_followup.res_partner_action_report_followup_letter"
         ).report_action(self)
 
     def _followup_next_partner_action(self):

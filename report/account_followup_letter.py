@@ -31,8 +31,9 @@ class ReportFollowupLetter(models.AbstractModel):
     @api.model
     def _get_report_values(self, docids, data=None):
         # the statements are read with SQL: refuse the letter to anyone who may not
-        # see follow-ups (portal users can read their own invoice lines)
-        if not self.env.user.has_groups(FOLLOWUP_GROUPS):
+        # see follow-ups (portal users can read their own invoice lines); the daily
+        # run renders the letters it posts as superuser
+        if not self.env.su and not self.env.user.has_groups(FOLLOWUP_GROUPS):
             raise AccessError(
                 self.env._("Only accounting users can print payment reminders.")
             )

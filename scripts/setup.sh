@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Set up everything `make run` and `make test` need, on a fresh Debian/Ubuntu machine.
 #
-#   - system packages (wkhtmltopdf, chromium, fonts, build headers) from the distribution;
+#   - system packages (wkhtmltopdf, chromium, fonts, build headers, Node.js for pre-commit's
+#     prettier hook) from the distribution;
 #   - the Odoo 18.0 source from $ODOO_SRC, or a shallow clone of Odoo's 18.0 branch;
-#   - a Python 3.11 virtualenv in $VENV with Odoo's requirements and the dev tools;
+#   - a Python 3.11 virtualenv in $VENV with Odoo's requirements and the dev tools
+#     (requirements-dev.txt: pytest-odoo, ruff, pylint-odoo, whool, pre-commit);
 #   - the addon exposed to Odoo under its own name, whatever the checkout's folder is called;
 #   - PostgreSQL reachable on the local socket with a role for the current user;
 #   - an Odoo configuration file, $VENV/odoo.conf.
@@ -45,6 +47,8 @@ if command -v dpkg >/dev/null 2>&1; then
     need_pkg zlib1g-dev
     need_pkg build-essential
     need_pkg git
+    # pre-commit's prettier hook (XML) runs on the machine's Node.js and npm
+    command -v npm >/dev/null 2>&1 || { need_pkg nodejs; need_pkg npm; }
     command -v python3.11 >/dev/null 2>&1 || { need_pkg python3.11; need_pkg python3.11-venv; need_pkg python3.11-dev; }
     if [ ${#apt_missing[@]} -gt 0 ]; then
         say "installing system packages: ${apt_missing[*]}"

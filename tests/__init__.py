@@ -3,8 +3,7 @@ from . import test_followup_engine
 from . import test_followup_levels
 from . import test_followup_execution
 from . import test_followup_cron
-from . import test_followup_access
-from . import test_followup_query_count
+from . import test_followup_reminder
 from . import test_reliability_duplicates
 from . import test_reliability_concurrency
 from . import test_security_access

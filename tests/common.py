@@ -105,6 +105,70 @@ class FollowupCommon(AccountTestInvoicingCommon):
         )
         return wizard._create_payments()
 
+    def post_receivables(self, partners, due="2026-01-10"):
+        """One journal entry with a receivable line per partner (fast: one move)."""
+        data = self.company_data
+        move = self.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "journal_id": data["default_journal_misc"].id,
+                "date": "2026-01-01",
+                "line_ids": [
+                    Command.create(
+                        {
+                            "account_id": data["default_account_receivable"].id,
+                            "partner_id": partner.id,
+                            "debit": 100.0 + index,
+                            "date_maturity": due,
+                        }
+                    )
+                    for index, partner in enumerate(partners)
+                ]
+                + [
+                    Command.create(
+                        {
+                            "account_id": data["default_account_revenue"].id,
+                            "credit": sum(100.0 + i for i in range(len(partners))),
+                        }
+                    )
+                ],
+            }
+        )
+        move.action_post()
+        return move
+
+    def count_queries(self, func, runs=3):
+        """Queries of ``func`` from what a new request starts from, the fewest of a
+        few runs: one-off refills of Odoo's caches (ir.default, access rules,
+        registry caches cleared by writing moves...) would otherwise land on
+        whichever run comes first, while a loop per partner costs its queries on
+        every run. ``(queries, result)``."""
+        counts = []
+        for _run in range(runs):
+            self.env.invalidate_all()
+            # the status search keeps its result in the cursor's cache (see
+            # account.followup.status._partner_ids_with_status)
+            self.env.cr.cache.clear()
+            before = self.env.cr.sql_log_count
+            result = func()
+            counts.append(self.env.cr.sql_log_count - before)
+        return min(counts), result
+
+    def execute(self, partners, **kwargs):
+        """Execute the follow-ups of ``partners`` as a batch does (failures
+        reported on the partners): the execution service's summary."""
+        return self.env["account.followup.execution"]._execute(partners, **kwargs)
+
+    def reminder_ids(self, partners):
+        """Ids of the reminder records of ``partners`` (their emails and SMS are
+        posted on them)."""
+        return (
+            self.env["account.followup.reminder"]
+            .sudo()
+            .search([("partner_id", "in", partners.commercial_partner_id.ids)])
+            .ids
+        )
+
     def receivable_lines(self, moves):
         return moves.line_ids.filtered(
             lambda line: line.account_id.account_type == "asset_receivable"

@@ -34,7 +34,7 @@ class TestBatch(FollowupCommon):
             {"name": "No Email Ltd", "street": "1 Quiet Lane", "city": "Mons"}
         )
         cls.server_action = cls.env.ref(
-            "account_payment_followup.action_server_followup_process"
+            "account_payment_followup.res_partner_action_server_followup_process"
         )
 
     def setUp(self):

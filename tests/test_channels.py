@@ -46,8 +46,8 @@ class TestChannels(FollowupCommon):
         self.customer.with_context(tracking_disable=False).action_followup_send_email()
         message = self.env["mail.message"].search(
             [
-                ("model", "=", "res.partner"),
-                ("res_id", "=", self.customer.id),
+                ("model", "=", "account.followup.reminder"),
+                ("res_id", "in", self.reminder_ids(self.customer)),
                 ("message_type", "=", "comment"),
             ]
         )
@@ -79,7 +79,7 @@ class TestChannels(FollowupCommon):
             action["report_name"], "account_payment_followup.report_followup_letter"
         )
         self.assertEqual(action["context"]["active_ids"], self.customer.ids)
-        self.assertIn("letter printed", self.last_message().body)
+        self.assertIn("letter to print", self.last_message().body)
 
     def test_print_letter_without_address(self):
         self.customer.write({"street": False, "city": False})
@@ -151,15 +151,20 @@ class TestChannels(FollowupCommon):
         self.assertEqual(letter.partner_id, self.customer)
         self.assertEqual(
             letter.report_template,
-            self.env.ref("account_payment_followup.action_report_followup_letter"),
+            self.env.ref(
+                "account_payment_followup.res_partner_action_report_followup_letter"
+            ),
         )
         self.assertEqual((letter.zip, letter.city), ("4000", "Liège"))
         self.assertIn("letter queued for the post to Liège", self.last_message().body)
         self.iap.assert_not_called()
 
     def test_posted_letter_is_sent_through_iap(self):
-        """Snailmail's queue renders our letter as PDF and sends it to IAP (mocked)."""
-        self.customer.action_followup_send_post()
+        """The letter is rendered as PDF when it is sent (in the customer's
+        company); snailmail's queue sends that PDF to IAP (mocked)."""
+        self.customer.with_context(
+            force_report_rendering=True
+        ).action_followup_send_post()
         letter = self.env["snailmail.letter"].search(
             [("model", "=", "res.partner"), ("res_id", "=", self.customer.id)]
         )
@@ -179,9 +184,8 @@ class TestChannels(FollowupCommon):
             }
 
         self.iap.side_effect = fake_iap
-        letter.with_context(
-            force_report_rendering=True
-        )._snailmail_print_valid_address()
+        self.assertTrue(letter.attachment_id.raw.startswith(b"%PDF"))
+        letter._snailmail_print_valid_address()
         self.assertEqual(self.iap.call_count, 1)
         self.assertEqual(letter.state, "sent")
         self.assertTrue(letter.attachment_id.raw.startswith(b"%PDF"))

@@ -69,8 +69,8 @@ class TestFollowupCron(FollowupCommon):
     def mails(self, partner):
         return self.env["mail.mail"].search(
             [
-                ("model", "=", "res.partner"),
-                ("res_id", "=", partner.id),
+                ("model", "=", "account.followup.reminder"),
+                ("res_id", "in", self.reminder_ids(partner)),
                 ("message_type", "=", "comment"),
             ]
         )
@@ -243,6 +243,13 @@ class TestFollowupCron(FollowupCommon):
                 report["report_name"], "account_payment_followup.report_followup_letter"
             )
             self.assertEqual(report["context"]["active_ids"], self.late.ids)
+            # still to print until the PDF exists (the download renders it)
+            self.assertEqual(
+                Partner.search([("followup_letter_to_print", "=", True)]), self.late
+            )
+            self.env["ir.actions.report"]._render_qweb_pdf(
+                report["report_name"], report["context"]["active_ids"]
+            )
             self.assertFalse(
                 Partner.search_count([("followup_letter_to_print", "=", True)])
             )

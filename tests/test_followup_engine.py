@@ -86,9 +86,7 @@ class TestFollowupEngine(FollowupCommon):
                 status, level = self.status()
                 self.assertEqual(status, "in_need_of_action", day)
                 self.assertEqual(level, self.level(delay), day)
-                self.assertEqual(
-                    set(self.customer._followup_level_channels(level)), channels, day
-                )
+                self.assertEqual(set(level._get_channels()), channels, day)
                 self.customer.action_followup_process()
                 status, level = self.status()
                 self.assertNotEqual(status, "in_need_of_action", day)
@@ -277,7 +275,9 @@ class TestFollowupEngine(FollowupCommon):
     def test_zero_residual_line_does_not_count(self):
         self.make_invoice(amount=0.0)
         self.assertEqual(self.status()[0], "no_action_needed")
-        self.assertFalse(self.customer._followup_get_data(self.customer.ids))
+        self.assertFalse(
+            self.env["account.followup.status"]._get_data(self.customer.ids)
+        )
 
     @freeze_time("2026-02-10")
     def test_no_payment_term_invoice_date_is_due_date(self):

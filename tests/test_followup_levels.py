@@ -144,7 +144,3 @@ class TestFollowupLevels(FollowupCommon):
         with freeze_time("2026-02-04"):
             self.customer.invalidate_recordset()
             self.assertEqual(self.customer.followup_level_id, self.level(15))
-
-    def test_next_level(self):
-        self.assertEqual(self.level(1)._get_next_level(), self.level(15))
-        self.assertFalse(self.level(60)._get_next_level())

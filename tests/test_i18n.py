@@ -166,8 +166,15 @@ class TestFollowupI18n(FollowupCommon):
             self.assertNotIn(english, letter, f"letter in {lang}")
 
         # the email
-        partner._followup_send_email(self.first)
-        message = partner.message_ids.filtered(lambda m: m.subject)[:1]
+        self.execute(partner, channels=["email"], raise_errors=True)
+        message = self.env["mail.message"].search(
+            [
+                ("model", "=", "account.followup.reminder"),
+                ("res_id", "in", self.reminder_ids(partner)),
+                ("subject", "!=", False),
+            ],
+            limit=1,
+        )
         self.assertIn(expected["subject"], message.subject, f"email in {lang}")
         self.assertNotIn("Payment reminder", message.subject)
         body = plain(message.body)
@@ -179,7 +186,7 @@ class TestFollowupI18n(FollowupCommon):
             self.assertNotIn(english, body, f"email in {lang}")
 
         # the SMS
-        partner._followup_send_sms(self.first)
+        self.execute(partner, channels=["sms"], raise_errors=True)
         sms = self.env["sms.sms"].search([("partner_id", "=", partner.id)])
         self.assertEqual(len(sms), 1)
         text = plain(sms.body)

@@ -39,16 +39,3 @@ class TestInstall(FollowupCommon):
             "followup_date",
         ):
             self.assertIn(name, line_fields)
-
-    def test_default_plan_installed(self):
-        """Every company has the five levels of the default plan."""
-        self.assertEqual(self.levels.mapped("delay"), [-3, 1, 15, 35, 60])
-        first = self.level(1)
-        self.assertTrue(first.send_email and first.send_letter and first.auto_execute)
-        self.assertTrue(self.level(-3).mail_template_id)
-        call = self.level(15)
-        self.assertTrue(call.manual_action)
-        self.assertFalse(call.activity_user_id)
-        self.assertFalse(call.auto_execute)
-        notice = self.level(60)
-        self.assertTrue(notice.send_letter and notice.send_post)

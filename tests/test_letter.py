@@ -13,7 +13,7 @@ from odoo.tools.pdf import PdfFileReader
 
 from .common import FollowupCommon
 
-LETTER = "account_payment_followup.action_report_followup_letter"
+LETTER = "account_payment_followup.res_partner_action_report_followup_letter"
 LETTER_VALUES = "report.account_payment_followup.report_followup_letter"
 MM_PER_POINT = 25.4 / 72
 

@@ -5,13 +5,12 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo import Command
 from odoo.tests import tagged
 from odoo.tools.pdf import PdfFileWriter
 
 from .common import FollowupCommon
 
-LETTERS_MODULE = "odoo.addons.account_payment_followup.models.ir_actions_report"
+TOOLS_MODULE = "odoo.addons.account_payment_followup.tools"
 
 
 @tagged("post_install", "-at_install")
@@ -30,50 +29,6 @@ class TestFollowupPerformance(FollowupCommon):
             ]
         )
 
-    def post_receivables(self, partners, due="2026-01-10"):
-        """One journal entry with a receivable line per partner (fast: one move)."""
-        data = self.company_data
-        move = self.env["account.move"].create(
-            {
-                "move_type": "entry",
-                "journal_id": data["default_journal_misc"].id,
-                "date": "2026-01-01",
-                "line_ids": [
-                    Command.create(
-                        {
-                            "account_id": data["default_account_receivable"].id,
-                            "partner_id": partner.id,
-                            "debit": 100.0 + index,
-                            "date_maturity": due,
-                        }
-                    )
-                    for index, partner in enumerate(partners)
-                ]
-                + [
-                    Command.create(
-                        {
-                            "account_id": data["default_account_revenue"].id,
-                            "credit": sum(100.0 + i for i in range(len(partners))),
-                        }
-                    )
-                ],
-            }
-        )
-        move.action_post()
-        return move
-
-    def count_queries(self, function):
-        """Queries of ``function``, from the same cold caches every time (writing
-        moves clears some registry caches: both runs must start equal)."""
-        self.env.registry.clear_cache()
-        self.env.invalidate_all()
-        # what a new request starts from (the status search keeps its result in
-        # the cursor's cache, see _followup_status_partner_ids)
-        self.cr.cache.clear()
-        before = self.cr.sql_log_count
-        result = function()
-        return self.cr.sql_log_count - before, result
-
     def read_status(self, partners):
         return [
             (
@@ -86,42 +41,10 @@ class TestFollowupPerformance(FollowupCommon):
         ]
 
     @freeze_time("2026-03-01")
-    def test_status_queries_do_not_grow_with_partners(self):
-        self.post_receivables(self.partners)
-        # the level reached by 50 days overdue has been done for half of them
-        done = self.partners[::2]
-        self.env["account.move.line"].search(
-            [("partner_id", "in", done.ids), ("debit", ">", 0)]
-        )._followup_stamp(self.level(35).id, self.env.company._followup_today())
-        few = self.partners[:10]
-        self.read_status(self.partners)  # warm the registry caches
-        few_queries, few_values = self.count_queries(lambda: self.read_status(few))
-        all_queries, all_values = self.count_queries(
-            lambda: self.read_status(self.partners)
-        )
-        self.assertLessEqual(
-            abs(all_queries - few_queries),
-            2,
-            f"status of 10 partners: {few_queries} queries, of 200: {all_queries}",
-        )
-        # and the values are the ones of each partner, not of the first one
-        self.assertEqual(all_values[:10], few_values)
-        self.assertEqual(len(all_values), 200)
-        self.assertEqual(
-            all_values[0],
-            ("with_overdue_invoices", False, 100.0, 100.0),
-            "level 35 done: nothing more to do for 50 days overdue",
-        )
-        self.assertEqual(
-            all_values[199],
-            ("in_need_of_action", self.level(35).id, 299.0, 299.0),
-        )
-
-    @freeze_time("2026-03-01")
     def test_followup_list_queries_do_not_grow_with_partners(self):
         """The Follow-up Reports list (default filter, 80 rows, count) costs the same
         with 10 customers to follow up as with 200."""
-        action = self.env.ref("account_payment_followup.action_res_partner_followup")
+        action = self.env.ref("account_payment_followup.res_partner_action_followup")
         # force_search_count: count in both runs, as the list does past one page
         Partner = self.env["res.partner"].with_context(
             followup_open_next=True, force_search_count=True
@@ -225,11 +148,15 @@ class TestFollowupPerformance(FollowupCommon):
 
         Report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
         with (
-            patch(f"{LETTERS_MODULE}._several_documents_per_call", patched_qt),
+            patch(
+                f"{TOOLS_MODULE}.wkhtmltopdf_prints_several_documents",
+                lambda: patched_qt,
+            ),
             patch.object(type(Report), "_run_wkhtmltopdf", run_wkhtmltopdf),
         ):
             pdf, _fmt = Report._render_qweb_pdf(
-                "account_payment_followup.action_report_followup_letter", partners.ids
+                "account_payment_followup.res_partner_action_report_followup_letter",
+                partners.ids,
             )
         self.assertTrue(pdf.startswith(b"%PDF"))
         return calls
@@ -248,3 +175,103 @@ class TestFollowupPerformance(FollowupCommon):
         )
         calls = self.print_letters(partners, patched_qt=False)
         self.assertEqual(calls, [[names[:10]], [names[10:]]])
+
+
+@tagged("post_install", "-at_install")
+class TestFollowupQueryCount(FollowupCommon):
+    """The status of 10 or of 200 partners costs the same number of queries."""
+
+    def make_partners(self, count, prefix):
+        """``count`` customers, each with one open line due 20 Jan; a few of them
+        with a level already done or a later next date, so that every status is
+        present."""
+        partners = self.env["res.partner"].create(
+            [
+                {"name": f"{prefix} {index}", "email": f"{prefix}{index}@example.com"}
+                for index in range(count)
+            ]
+        )
+        move = self.post_receivables(partners, due="2026-01-20")
+        lines = move.line_ids.filtered("partner_id")
+        # as the follow-ups stamp them (nobody else writes the stamps)
+        lines[:2].sudo().write({"followup_level_id": self.level(15).id})
+        partners[2:4].write({"followup_next_action_date": "2026-03-01"})
+        return partners
+
+    def read_status(self, partners):
+        partners = partners.with_env(self.env)
+        return [
+            (p.followup_status, p.followup_level_id.id, p.followup_total_due)
+            for p in partners
+        ]
+
+    @freeze_time("2026-02-10")
+    def test_status_queries_do_not_grow_with_partners(self):
+        small = self.make_partners(10, "Small")
+        large = self.make_partners(200, "Large")
+        # warm up (registry caches, ir.default, ...)
+        self.read_status(small)
+        small_count, small_values = self.count_queries(lambda: self.read_status(small))
+        large_count, large_values = self.count_queries(lambda: self.read_status(large))
+        self.assertLessEqual(
+            abs(large_count - small_count), 2, (small_count, large_count)
+        )
+        self.assertLessEqual(
+            small_count, 10, "a handful of queries, not one per partner"
+        )
+        # and the values are right
+        self.assertEqual(
+            [status for status, _level, _due in large_values[:5]],
+            [
+                "with_overdue_invoices",  # level 15 already done
+                "with_overdue_invoices",
+                "with_overdue_invoices",  # next date later
+                "with_overdue_invoices",
+                "in_need_of_action",
+            ],
+        )
+        self.assertEqual(large_values[4][1], self.level(15).id)
+        self.assertEqual(large_values[4][2], 104.0)
+        self.assertEqual(len(small_values), 10)
+
+    @freeze_time("2026-02-10")
+    def test_status_search_queries_do_not_grow_with_partners(self):
+        small = self.make_partners(10, "Small")
+        large = self.make_partners(200, "Large")
+        Partner = self.env["res.partner"]
+
+        def search(partners):
+            return lambda: Partner.search(
+                [
+                    ("followup_status", "=", "in_need_of_action"),
+                    ("id", "in", partners.ids),
+                ]
+            )
+
+        search(small)()
+        small_count, small_found = self.count_queries(search(small))
+        large_count, large_found = self.count_queries(search(large))
+        self.assertLessEqual(
+            abs(large_count - small_count), 2, (small_count, large_count)
+        )
+        self.assertEqual(small_found, small[4:])
+        self.assertEqual(large_found, large[4:])
+
+    @freeze_time("2026-02-10")
+    def test_get_data_queries_do_not_grow_with_partners(self):
+        small = self.make_partners(10, "Small")
+        large = self.make_partners(200, "Large")
+        Status = self.env["account.followup.status"]
+        # warm up the registry caches (ormcache) filled once per transaction
+        self.count_queries(lambda: Status._get_data(small.ids))
+        small_count, small_data = self.count_queries(
+            lambda: Status._get_data(small.ids)
+        )
+        large_count, large_data = self.count_queries(
+            lambda: Status._get_data(large.ids)
+        )
+        self.assertLessEqual(
+            abs(large_count - small_count), 2, (small_count, large_count)
+        )
+        self.assertEqual(len(small_data), 10)
+        self.assertEqual(len(large_data), 200)

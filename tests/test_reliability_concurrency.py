@@ -2,7 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Crashes, retries and concurrent transactions, with real commits.
 
-Guarantees 2, 3 and 4 (and the cron part of 7): a ``TransactionCase`` cannot commit,
+A failure after some partners, a serialization failure, a user and the cron on the
+same partner, and a failing partner in the real cron: a ``TransactionCase`` cannot commit,
 so these tests create their data in separate cursors (``registry.cursor()``),
 commit it, drive the real cron job machinery (``ir.cron._acquire_one_job`` /
 ``_process_job``) and delete everything they created afterwards. Every cursor has
@@ -23,7 +24,9 @@ from odoo.tests import new_test_user, tagged
 from odoo.tests.common import TransactionCase
 from odoo.tools import SQL
 
-from odoo.addons.account_payment_followup.models.res_partner import ResPartner
+from odoo.addons.account_payment_followup.models.account_followup_execution import (
+    AccountFollowupExecution as Execution,
+)
 
 MAIL_CONTEXT = {
     "tracking_disable": True,
@@ -120,9 +123,16 @@ class TestReliabilityConcurrency(TransactionCase):
             moves.filtered(lambda m: m.state == "posted").button_draft()
             moves.with_context(force_delete=True).unlink()
             partner_ids = self.created["partner"]
+            reminders = env["account.followup.reminder"].search(
+                [("partner_id", "in", partner_ids)]
+            )
             env["mail.mail"].search(
-                [("model", "=", "res.partner"), ("res_id", "in", partner_ids)]
+                [
+                    ("model", "in", ("res.partner", "account.followup.reminder")),
+                    ("res_id", "in", partner_ids + reminders.ids),
+                ]
             ).unlink()
+            reminders.unlink()
             env["res.partner"].browse(partner_ids).exists().unlink()
             users = env["res.users"].browse(self.created["user"]).exists()
             user_partners = users.partner_id
@@ -161,10 +171,15 @@ class TestReliabilityConcurrency(TransactionCase):
         with self.new_env() as env:
             result = {}
             for partner_id in self.partner_ids:
+                reminder_ids = (
+                    env["account.followup.reminder"]
+                    .search([("partner_id", "=", partner_id)])
+                    .ids
+                )
                 messages = env["mail.message"].search(
                     [
-                        ("model", "=", "res.partner"),
-                        ("res_id", "=", partner_id),
+                        ("model", "=", "account.followup.reminder"),
+                        ("res_id", "in", reminder_ids),
                         ("message_type", "=", "comment"),
                         ("subtype_id.internal", "=", False),
                     ]
@@ -196,11 +211,11 @@ class TestReliabilityConcurrency(TransactionCase):
     def kill_at_partner(self, number, how):
         """Patch the execution so that the run dies when it reaches the partner
         ``number`` (1-based) of the run."""
-        original = ResPartner._followup_execute_one
+        original = Execution._execute_one
         calls = []
         test = self
 
-        def execute_one(partner, *args, **kwargs):
+        def execute_one(execution, partner, *args, **kwargs):
             calls.append(partner.id)
             if len(calls) == number:
                 if how == "connection":
@@ -212,9 +227,9 @@ class TestReliabilityConcurrency(TransactionCase):
                     with test.registry.cursor() as other:
                         other.execute("SELECT pg_terminate_backend(%s)", [pid])
                 raise WorkerKilled()
-            return original(partner, *args, **kwargs)
+            return original(execution, partner, *args, **kwargs)
 
-        return patch.object(ResPartner, "_followup_execute_one", execute_one)
+        return patch.object(Execution, "_execute_one", execute_one)
 
     # ------------------------------------------------------------------
     # 2. A failure after k partners, the rerun does exactly the rest
@@ -264,7 +279,7 @@ class TestReliabilityConcurrency(TransactionCase):
         self._assert_crash_and_rerun(kill_at=4, how="connection", committed=2)
 
     def test_bad_data_does_not_fail_the_cron(self):
-        """Guarantee 7, cron side: a partner without email is reported, the others
+        """Cron side: a partner without email is reported, the others
         are processed, the job is not counted as failed."""
         with self.new_env() as env:
             env["res.partner"].browse(self.partner_ids[1]).email = False
@@ -290,15 +305,24 @@ class TestReliabilityConcurrency(TransactionCase):
         writing the stamp fails once the email is queued; the batch is rolled
         back with its mail and retried: one mail in the end."""
         target = self.partner_ids[2]
-        original = ResPartner._followup_mark_level_done
+        original = Execution._mark_done
         injected = []
         test = self
 
-        def mark_done(partner, level, descriptions, data):
+        def mark_done(execution, partner, level, *args, **kwargs):
             if partner.id == target and not injected:
                 injected.append(
                     partner.env["mail.mail"].search_count(
-                        [("model", "=", "res.partner"), ("res_id", "=", target)]
+                        [("model", "=", "account.followup.reminder")]
+                        + [
+                            (
+                                "res_id",
+                                "in",
+                                partner.env["account.followup.reminder"]
+                                .search([("partner_id", "=", target)])
+                                .ids,
+                            )
+                        ]
                     )
                 )
                 with test.registry.cursor() as other:
@@ -307,10 +331,10 @@ class TestReliabilityConcurrency(TransactionCase):
                         "WHERE partner_id = %s",
                         [target],
                     )
-            return original(partner, level, descriptions, data)
+            return original(execution, partner, level, *args, **kwargs)
 
         self.set_batch_size(2)
-        with patch.object(ResPartner, "_followup_mark_level_done", mark_done):
+        with patch.object(Execution, "_mark_done", mark_done):
             self.run_cron_job()
         self.assertEqual(injected, [1], "the mail was prepared when it failed")
         self.assertEqual(self.reminders(), dict.fromkeys(self.partner_ids, (1, 1, 1)))
@@ -321,11 +345,11 @@ class TestReliabilityConcurrency(TransactionCase):
         serialization failure go up: Odoo retries the whole request."""
         target = self.partner_ids[0]
 
-        def mark_done(partner, level, descriptions, data):
+        def mark_done(execution, partner, level, *args, **kwargs):
             raise pg_errors.SerializationFailure("concurrent update")
 
         with (
-            patch.object(ResPartner, "_followup_mark_level_done", mark_done),
+            patch.object(Execution, "_mark_done", mark_done),
             self.assertRaises(pg_errors.SerializationFailure),
             self.new_env() as env,
         ):
@@ -340,14 +364,16 @@ class TestReliabilityConcurrency(TransactionCase):
         target = self.partner_ids[0]
         with self.new_env() as cron_env:
             partner = cron_env["res.partner"].browse(target)
-            self.assertEqual(partner._followup_lock(), partner)
+            self.assertEqual(
+                partner.env["account.followup.execution"]._lock(partner), partner
+            )
             # meanwhile the credit controller clicks "Process follow-ups"
             with (
                 self.assertRaisesRegex(UserError, "being processed by someone else"),
                 self.new_env(uid=self.billing_uid) as user_env,
             ):
                 user_env["res.partner"].browse(target).action_followup_process()
-            summary = partner._followup_execute()
+            summary = cron_env["account.followup.execution"]._execute(partner)
             self.assertEqual(summary["processed"], partner)
         with (
             self.assertRaisesRegex(UserError, "no follow-up to do now"),
@@ -360,7 +386,9 @@ class TestReliabilityConcurrency(TransactionCase):
         target = self.partner_ids[0]
         with self.new_env(uid=self.billing_uid) as user_env:
             partner = user_env["res.partner"].browse(target)
-            self.assertEqual(partner._followup_lock(), partner)
+            self.assertEqual(
+                partner.env["account.followup.execution"]._lock(partner), partner
+            )
             with (
                 self.new_env() as cron_env,
                 patch.object(threading.current_thread(), "testing", False),
@@ -383,7 +411,9 @@ class TestReliabilityConcurrency(TransactionCase):
                 partner = user_env["res.partner"].browse(target)
                 self.assertEqual(partner.followup_status, "in_need_of_action")
                 with self.new_env() as cron_env:
-                    cron_env["res.partner"].browse(target)._followup_execute()
+                    cron_env["account.followup.execution"]._execute(
+                        cron_env["res.partner"].browse(target)
+                    )
                 partner.action_followup_process()
         except (UserError, pg_errors.TransactionRollbackError) as error:
             # a serialization failure makes Odoo retry the request, which then

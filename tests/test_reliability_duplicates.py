@@ -1,9 +1,7 @@
 # Copyright 2026 Payment Follow-ups contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""No reminder twice, none to a payer: duplicates, retries and stale data.
-
-Guarantees 1, 5 and 6 of the reliability contract (see readme/ROADMAP.md for what
-is not guaranteed)."""
+"""No reminder twice, none to a payer: duplicates, retries and stale data (what is
+not guaranteed is in readme/ROADMAP.md)."""
 
 from datetime import date
 from unittest.mock import patch
@@ -25,8 +23,8 @@ class ReliabilityMixin:
         partner = partner or self.customer
         return self.env["mail.message"].search(
             [
-                ("model", "=", "res.partner"),
-                ("res_id", "=", partner.id),
+                ("model", "=", "account.followup.reminder"),
+                ("res_id", "in", self.reminder_ids(partner)),
                 ("message_type", "=", "comment"),
                 ("subtype_id.internal", "=", False),
             ]
@@ -44,7 +42,7 @@ class ReliabilityMixin:
 
 @tagged("post_install", "-at_install")
 class TestReliabilityDuplicates(ReliabilityMixin, FollowupCommon):
-    """Guarantee 1: the same day twice, or missed days, never duplicate."""
+    """The same day twice, or missed days, never duplicate."""
 
     def test_cron_twice_same_day_acts_once(self):
         with freeze_time("2026-01-10"):
@@ -112,7 +110,7 @@ class TestReliabilityDuplicates(ReliabilityMixin, FollowupCommon):
 
 @tagged("post_install", "-at_install")
 class TestReliabilityPaid(ReliabilityMixin, FollowupCommon):
-    """Guarantee 5: already paid (or nearly) gives the right status and amounts."""
+    """Already paid (or nearly) gives the right status and amounts."""
 
     @classmethod
     def setUpClass(cls):
@@ -265,12 +263,12 @@ class TestReliabilityPaid(ReliabilityMixin, FollowupCommon):
 
 @tagged("post_install", "-at_install")
 class TestReliabilityStale(ReliabilityMixin, FollowupCommon):
-    """Guarantee 6: what changed between the selection and the action is seen by
+    """What changed between the selection and the action is seen by
     the re-check done with the lock held."""
 
     def select(self):
         company = self.env.company
-        partners = self.env["res.partner"]._followup_cron_partners(company)
+        partners = self.env["account.followup.execution"]._cron_partners(company)
         self.assertIn(self.customer, partners)
         return partners
 
@@ -286,14 +284,14 @@ class TestReliabilityStale(ReliabilityMixin, FollowupCommon):
             invoice = self.make_invoice(due="2026-01-20")
             partners = self.select()
             self.pay(invoice, pay_date=date(2026, 1, 25))
-            self.assert_skipped(partners._followup_execute(), invoice)
+            self.assert_skipped(self.execute(partners), invoice)
 
     def test_reset_to_draft_between_selection_and_action(self):
         with freeze_time("2026-01-25"):
             invoice = self.make_invoice(due="2026-01-20")
             partners = self.select()
             invoice.button_draft()
-            self.assert_skipped(partners._followup_execute(), invoice)
+            self.assert_skipped(self.execute(partners), invoice)
 
     def test_cancelled_between_selection_and_action(self):
         with freeze_time("2026-01-25"):
@@ -301,7 +299,7 @@ class TestReliabilityStale(ReliabilityMixin, FollowupCommon):
             partners = self.select()
             invoice.button_draft()
             invoice.button_cancel()
-            self.assert_skipped(partners._followup_execute(), invoice)
+            self.assert_skipped(self.execute(partners), invoice)
 
     def test_one_of_two_invoices_paid_meanwhile(self):
         """The reminder still goes out for the unpaid invoice; the paid one is
@@ -311,7 +309,7 @@ class TestReliabilityStale(ReliabilityMixin, FollowupCommon):
             unpaid = self.make_invoice(amount=222, due="2026-01-20")
             partners = self.select()
             self.pay(paid, pay_date=date(2026, 1, 25))
-            summary = partners._followup_execute()
+            summary = self.execute(partners)
             self.assertEqual(summary["processed"], self.customer)
             email = self.emails()
             self.assertEqual(len(email), 1)
@@ -327,15 +325,15 @@ class TestReliabilityStale(ReliabilityMixin, FollowupCommon):
         with freeze_time("2026-01-25"):
             invoice = self.make_invoice(due="2026-01-20")
             partners = self.select()
-            Partner = type(self.env["res.partner"])
-            original = Partner._followup_lock
+            Execution = type(self.env["account.followup.execution"])
+            original = Execution._lock
 
-            def lock_then_pay(records):
-                locked = original(records)
+            def lock_then_pay(execution, records):
+                locked = original(execution, records)
                 # the other transaction that held the lock paid the invoice
                 self.pay(invoice, pay_date=date(2026, 1, 25))
                 return locked
 
-            with patch.object(Partner, "_followup_lock", lock_then_pay):
-                summary = partners._followup_execute()
+            with patch.object(Execution, "_lock", lock_then_pay):
+                summary = self.execute(partners)
             self.assert_skipped(summary, invoice)

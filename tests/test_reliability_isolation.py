@@ -1,6 +1,6 @@
 # Copyright 2026 Payment Follow-ups contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Guarantees 7 and 8: one partner's failure never stops the others, and a run cut
+"""One partner's failure never stops the others, and a run cut
 by its time budget resumes where it stopped."""
 
 from unittest.mock import patch
@@ -10,7 +10,7 @@ from freezegun import freeze_time
 from odoo.tests import tagged
 
 from odoo.addons.account_payment_followup.models import (
-    res_partner as res_partner_module,
+    account_followup_execution as execution_module,
 )
 
 from .common import FollowupCommon
@@ -27,8 +27,8 @@ class TestReliabilityIsolation(FollowupCommon):
     def emails(self, partner):
         return self.env["mail.message"].search(
             [
-                ("model", "=", "res.partner"),
-                ("res_id", "=", partner.id),
+                ("model", "=", "account.followup.reminder"),
+                ("res_id", "in", self.reminder_ids(partner)),
                 ("message_type", "=", "comment"),
                 ("subtype_id.internal", "=", False),
             ]
@@ -71,7 +71,10 @@ class TestReliabilityIsolation(FollowupCommon):
             patch.object(Template, "_render_field", render_field),
         ):
             totals = self.run_cron()
-        self.assert_isolated(totals, "broken placeholder")
+        activity = self.assert_isolated(totals, "template .* could not be rendered")
+        # the error itself is for the server log, not for the chatter
+        for text in (activity.note, self.customer.message_ids[:1].body):
+            self.assertNotIn("object.nope", str(text))
         with freeze_time("2026-01-26"):
             # fixed: the next run sends it, once; the failure activity is not
             # duplicated by a second failure either
@@ -122,7 +125,10 @@ class TestReliabilityIsolation(FollowupCommon):
             patch.object(Report, "_render_qweb_pdf", render_pdf),
         ):
             totals = self.run_cron()
-        self.assert_isolated(totals, "Wkhtmltopdf failed")
+        activity = self.assert_isolated(
+            totals, f"PDF of the invoice {invoice.name} could not be rendered"
+        )
+        self.assertNotIn("error code", str(activity.note))
 
     def test_smtp_down_no_queue_forever_no_storm(self):
         """The reminders are queued; the mail queue meets a dead SMTP server: the
@@ -160,9 +166,7 @@ class TestReliabilityIsolation(FollowupCommon):
             freeze_time("2026-01-25"),
             patch.object(Cron, "_notify_progress", notify),
         ):
-            with patch.object(
-                res_partner_module.time, "monotonic", lambda: next(clock)
-            ):
+            with patch.object(execution_module.time, "monotonic", lambda: next(clock)):
                 first = self.run_cron(batch_size=1, time_budget=10)
             self.assertEqual(first["processed"], 1)
             self.assertEqual(progress, [(1, 1)], "one partner left: run again")

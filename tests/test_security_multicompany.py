@@ -1,6 +1,6 @@
 # Copyright 2026 Payment Follow-ups contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Guarantee 9: one company's follow-ups are invisible from another, and each
+"""One company's follow-ups are invisible from another, and each
 company is followed up with its own plan."""
 
 from freezegun import freeze_time
@@ -91,7 +91,9 @@ class TestSecurityMultiCompany(FollowupCommon):
                 self.as_a(self.invoice_b).read(["name"])
             # the letter printed from A shows A's lines only
             report = (
-                self.env.ref("account_payment_followup.action_report_followup_letter")
+                self.env.ref(
+                    "account_payment_followup.res_partner_action_report_followup_letter"
+                )
                 .with_user(self.user_a)
                 .with_context(allowed_company_ids=self.company.ids)
             )
@@ -117,8 +119,8 @@ class TestSecurityMultiCompany(FollowupCommon):
         self.assertEqual(totals["processed"], 2, "once per company")
         messages = self.env["mail.message"].search(
             [
-                ("model", "=", "res.partner"),
-                ("res_id", "=", self.customer.id),
+                ("model", "=", "account.followup.reminder"),
+                ("res_id", "in", self.reminder_ids(self.customer)),
                 ("message_type", "=", "comment"),
                 ("subtype_id.internal", "=", False),
             ]

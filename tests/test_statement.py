@@ -22,7 +22,7 @@ class TestStatement(FollowupCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.action = cls.env.ref("account_payment_followup.action_res_partner_followup")
+        cls.action = cls.env.ref("account_payment_followup.res_partner_action_followup")
 
     def search_filter(self, name):
         """The domain of a filter of the Follow-up Reports search view."""
@@ -40,18 +40,18 @@ class TestStatement(FollowupCommon):
     # ------------------------------------------------------------------
 
     def test_menus(self):
-        reports = self.env.ref("account_payment_followup.menu_account_followup_reports")
+        reports = self.env.ref("account_payment_followup.res_partner_menu_followup")
         self.assertEqual(
             reports.parent_id, self.env.ref("account.menu_finance_receivables")
         )
         self.assertEqual(reports.action, self.action)
-        levels = self.env.ref("account_payment_followup.menu_account_followup_levels")
+        levels = self.env.ref("account_payment_followup.account_followup_level_menu")
         self.assertEqual(
             levels.parent_id, self.env.ref("account.account_invoicing_menu")
         )
         self.assertEqual(
             levels.action,
-            self.env.ref("account_payment_followup.action_account_followup_level"),
+            self.env.ref("account_payment_followup.account_followup_level_action"),
         )
         # a billing user sees the reports; the plan's menu is for the managers
         billing = self.env.ref("account.group_account_invoice")
@@ -339,7 +339,7 @@ class TestStatement(FollowupCommon):
         invoice = self.make_invoice(self.customer, due="2026-01-20")
         line = self.receivable_lines(invoice)
         action = self.env.ref(
-            "account_payment_followup.action_account_followup_line_note"
+            "account_payment_followup.account_followup_line_note_action"
         )
         self.assertEqual(action.res_model, "account.followup.line.note")
         Note = self.env["account.followup.line.note"].with_context(

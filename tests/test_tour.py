@@ -50,8 +50,8 @@ class TestFollowupTour(FollowupCommon, HttpCase):
         self.assertFalse(self.receivable_lines(other).followup_excluded)
         email = self.env["mail.message"].search(
             [
-                ("model", "=", "res.partner"),
-                ("res_id", "=", customer.id),
+                ("model", "=", "account.followup.reminder"),
+                ("res_id", "in", self.reminder_ids(customer)),
                 ("message_type", "=", "comment"),
             ]
         )
@@ -84,7 +84,7 @@ class TestFollowupTour(FollowupCommon, HttpCase):
         self.env.user.company_ids |= self.company
 
         self.start_tour(
-            "/odoo/action-account_payment_followup.action_res_partner_followup",
+            "/odoo/action-account_payment_followup.res_partner_action_followup",
             "account_payment_followup_batch_tour",
             login=self.env.user.login,
         )

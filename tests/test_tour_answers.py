@@ -65,7 +65,7 @@ class TestFollowupAnswersTour(FollowupCommon, HttpCase):
         self.env.user.company_ids |= self.company
 
         self.start_tour(
-            "/odoo/action-account_payment_followup.action_res_partner_followup/"
+            "/odoo/action-account_payment_followup.res_partner_action_followup/"
             f"{customer.id}",
             "account_payment_followup_answers_tour",
             login=self.env.user.login,

@@ -94,8 +94,12 @@ class AccountFollowupLineNote(models.TransientModel):
                     date=format_date(self.env, self.expected_date),
                 )
             )
+        # the notes add up (the chatter says who wrote each and when)
+        previous = line.followup_note
+        values = {
+            "followup_note": f"{previous}\n{self.note}" if previous else self.note
+        }
         promise = self.env["account.followup.promise"]
-        values = {"followup_note": self.note}
         if self.delay != "none" and self.create_promise:
             promise = promise.create(
                 promise._promise_values(
@@ -108,7 +112,8 @@ class AccountFollowupLineNote(models.TransientModel):
             )
         elif self.delay != "none":
             values["followup_expected_date"] = self.expected_date
-        line.write(values)
+        # logged below, in one note
+        line.with_context(followup_no_trace=True).write(values)
         reference = line.move_id.name or line.name or ""
         body = Markup("<p><strong>%s</strong></p><p>%s</p>") % (
             self.env._("Note on %(reference)s", reference=reference),

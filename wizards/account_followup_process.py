@@ -25,7 +25,9 @@ class AccountFollowupProcess(models.TransientModel):
     processed_count = fields.Integer("Processed")
     skipped_count = fields.Integer("Nothing to do")
     failed_count = fields.Integer("Failed")
-    failure_html = fields.Html("Failures", readonly=True, sanitize=False)
+    # sanitized: a billing user could write it over RPC (the partner names and
+    # messages are escaped when the summary is built)
+    failure_html = fields.Html("Failures", readonly=True)
 
     @api.model
     def _values_from_summary(self, summary):

@@ -4,7 +4,7 @@
 import {registry} from "@web/core/registry";
 
 registry.category("web_tour.tours").add("account_payment_followup_batch_tour", {
-    url: "/odoo/action-account_payment_followup.action_res_partner_followup",
+    url: "/odoo/action-account_payment_followup.res_partner_action_followup",
     steps: () => [
         {
             content: "Two customers are in need of action",

@@ -16,7 +16,7 @@ registry.category("web_tour.tours").add("account_payment_followup_statement_tour
         {
             content: "Open Follow-up Reports",
             trigger:
-                ".dropdown-item[data-menu-xmlid='account_payment_followup.menu_account_followup_reports']",
+                ".dropdown-item[data-menu-xmlid='account_payment_followup.res_partner_menu_followup']",
             run: "click",
         },
         {
@@ -65,8 +65,8 @@ registry.category("web_tour.tours").add("account_payment_followup_statement_tour
             trigger: ".o-mail-Chatter .o-mail-Message:contains('email to tour@example.com')",
         },
         {
-            content: "The email itself is in the history",
-            trigger: ".o-mail-Chatter .o-mail-Message:contains('Payment reminder')",
+            content: "The email is kept on its reminder, listed on the statement",
+            trigger: ".o_field_widget[name=followup_reminder_ids] .o_data_row:contains('First reminder')",
         },
         {
             content: "Open the Reminder wizard",
