@@ -163,7 +163,8 @@ class TestFollowupDispute(FollowupCommon):
         self.make_invoice(amount=200, due="2026-02-01")
         self.dispute_from_invoice(disputed)
         html, _fmt = self.env["ir.actions.report"]._render_qweb_html(
-            "account_payment_followup.res_partner_action_report_followup_letter", self.customer.ids
+            "account_payment_followup.res_partner_action_report_followup_letter",
+            self.customer.ids,
         )
         self.assertIn(b"o_followup_disputed", html)
         self.assertIn(b"(disputed)", html)
