@@ -211,15 +211,21 @@ class AccountFollowupStatus(models.AbstractModel):
                             OR (pr.state = 'broken' AND pr.escalation_pending))
                   GROUP BY rel.line_id
                    ) pl
-         LEFT JOIN account_move_line pml ON pl.escalate AND pml.id = pl.line_id
-         LEFT JOIN account_followup_level pap ON pap.id = pml.followup_level_id
          LEFT JOIN LATERAL (
+                    -- only for a broken promise (a one-time filter): the level
+                    -- after the one applied to the line
                     SELECT lvl.id, lvl.delay
                       FROM account_followup_level lvl
                      WHERE pl.escalate
                        AND lvl.company_id = %(company)s
                        AND lvl.active
-                       AND (pap.delay IS NULL OR lvl.delay > pap.delay)
+                       AND lvl.delay > COALESCE(
+                               (SELECT ap.delay
+                                  FROM account_move_line pml
+                                  JOIN account_followup_level ap
+                                    ON ap.id = pml.followup_level_id
+                                 WHERE pml.id = pl.line_id),
+                               -2147483648)
                   ORDER BY lvl.delay
                      LIMIT 1
                    ) nxt ON TRUE
