@@ -15,3 +15,6 @@ from . import ir_module_module
 from . import mail_notification
 from . import res_partner_statement
 from . import account_move_line_exclusion
+from . import account_followup_promise
+from . import account_followup_dispute
+from . import account_partial_reconcile

@@ -385,6 +385,8 @@ class AccountFollowupExecution(models.AbstractModel):
             lines = Line.browse(line_ids)
             lines._followup_stamp(level_id, today)
             stamped |= lines
+        # a broken promise has escalated once the next level is executed
+        self.env["account.followup.promise"]._clear_escalation(stamped)
         partner.followup_next_action_date = Status._next_action_date(
             rows, by_level, plans=batch.get("plans")
         )
@@ -621,6 +623,8 @@ class AccountFollowupExecution(models.AbstractModel):
         still due, so nothing is sent twice."""
         if auto_commit is None:
             auto_commit = not getattr(threading.current_thread(), "testing", False)
+        # promises first: kept ones are done with, broken ones escalate today
+        self.env["account.followup.promise"]._check_promises()
         settings = self._cron_settings()
         batch_size = max(
             batch_size if batch_size is not None else settings["batch_size"], 1

@@ -54,6 +54,7 @@ class AccountFollowupSend(models.AbstractModel):
             Line._followup_statement_domain(partner), order="date_maturity, id"
         )
         level = level if level is not None else self._document_level(partner)
+        disputed = lines.move_id._followup_disputed_moves()
         rows = []
         for line in lines:
             move = line.move_id
@@ -71,6 +72,7 @@ class AccountFollowupSend(models.AbstractModel):
                     "currency": line.currency_id,
                     "overdue": line.followup_overdue,
                     "excluded": line.followup_excluded,
+                    "disputed": move in disputed,
                 }
             )
         recipient = partner._followup_get_recipient()

@@ -78,7 +78,15 @@ class AccountFollowupStatus(models.AbstractModel):
         Columns: line_id, move_id, partner_id (the commercial partner), residual
         (company currency), ref_date, applied_delay (delay of the level already
         applied), reached_id / reached_delay (the highest level the line reached;
-        only for lines with something to pay).
+        only for lines with something to pay), escalate (a broken promise makes
+        the line reach at least the level after the one applied).
+
+        The customer's answers: the lines of an invoice in an open dispute are left
+        out like excluded lines; a line under an open promise still holding (dated
+        today or later) is dated at the promise and reaches no level, not even one
+        before the due date; a line of a broken promise not escalated yet reaches
+        the higher of its own level and the level of the plan that follows the one
+        applied to it (see ``_promised_query``).
 
         Written for the planner, on databases with millions of journal items:
 
@@ -91,7 +99,11 @@ class AccountFollowupStatus(models.AbstractModel):
         - the invoice date is looked up only for the rare line without a due date,
           rather than joining every line to its entry;
         - the level reached is a join on the delay ranges of the levels, not a
-          sub-query per line.
+          sub-query per line;
+        - the open disputes are read once and hashed (``NOT IN`` a sub-select),
+          the promises are a hash join with the few lines promised (read from the
+          promises), and they act on the join of the levels rather than on its
+          result: the columns the totals read stay plain columns.
 
         Run the query of many partners within ``_without_jit``.
         """
@@ -113,10 +125,13 @@ class AccountFollowupStatus(models.AbstractModel):
                    l.move_id,
                    p.commercial_partner_id AS partner_id,
                    l.amount_residual AS residual,
-                   l.ref_date,
+                   -- a promise holding the line: as if it were expected then
+                   COALESCE(promised.promise_date, l.ref_date) AS ref_date,
                    applied.delay AS applied_delay,
                    reached.id AS reached_id,
-                   reached.delay AS reached_delay
+                   reached.delay AS reached_delay,
+                   (reached.id IS NOT NULL
+                    AND promised.escalate_delay IS NOT NULL) AS escalate
               FROM (
                     SELECT aml.id, aml.move_id, aml.partner_id, aml.amount_residual,
                            aml.followup_level_id,
@@ -130,9 +145,16 @@ class AccountFollowupStatus(models.AbstractModel):
                        AND aml.company_id = %(company)s
                        AND aml.followup_excluded IS NOT TRUE
                        AND aml.partner_id IS NOT NULL
+                       -- an invoice in dispute is out of the follow-ups (the
+                       -- open disputes are read once, then hashed)
+                       AND aml.move_id NOT IN (
+                            SELECT d.move_id FROM account_followup_dispute d
+                             WHERE d.state = 'open'
+                       )
                    ) l
               JOIN res_partner p ON p.id = l.partner_id
          LEFT JOIN account_followup_level applied ON applied.id = l.followup_level_id
+         LEFT JOIN (%(promised)s) promised ON promised.line_id = l.id
          LEFT JOIN (
                     -- each active level and the delay of the next one
                     SELECT lvl.id, lvl.delay,
@@ -141,9 +163,14 @@ class AccountFollowupStatus(models.AbstractModel):
                      WHERE lvl.company_id = %(company)s
                        AND lvl.active
                    ) reached ON l.amount_residual > 0
-                   AND reached.delay <= %(today)s::date - l.ref_date
+                   -- held by a promise: no level at all; escalated by a broken
+                   -- one: at least the level after the one applied
+                   AND promised.promise_date IS NULL
+                   AND reached.delay <= GREATEST(%(today)s::date - l.ref_date,
+                                                 promised.escalate_delay)
                    AND (reached.next_delay IS NULL
-                        OR reached.next_delay > %(today)s::date - l.ref_date)
+                        OR reached.next_delay > GREATEST(%(today)s::date - l.ref_date,
+                                                         promised.escalate_delay))
              WHERE TRUE %(partner_filter)s
             """,
             receivable=receivable,
@@ -151,6 +178,61 @@ class AccountFollowupStatus(models.AbstractModel):
             company=company.id,
             today=today,
             partner_filter=partner_filter,
+            promised=self._promised_query(company, today),
+        )
+
+    @api.model
+    def _promised_query(self, company, today):
+        """One row per line of ``company`` under a promise to pay that holds it
+        back or escalates it (few rows: read through the promises, never through
+        the open items).
+
+        Columns: line_id, promise_date (the latest date of its open promises still
+        holding, i.e. dated today or later: the line is not followed up until
+        then), escalate_id / escalate_delay (a broken promise not escalated yet:
+        the level of the plan that follows the one already applied to the line,
+        which the line reaches at once).
+        """
+        return SQL(
+            """
+            SELECT pl.line_id, pl.promise_date, nxt.id AS escalate_id,
+                   nxt.delay AS escalate_delay
+              FROM (
+                    SELECT rel.line_id,
+                           MAX(pr.date) FILTER (
+                               WHERE pr.state = 'open' AND pr.date >= %(today)s::date
+                           ) AS promise_date,
+                           BOOL_OR(pr.state = 'broken') AS escalate
+                      FROM account_followup_promise pr
+                      JOIN account_followup_promise_line_rel rel
+                        ON rel.promise_id = pr.id
+                     WHERE pr.company_id = %(company)s
+                       AND (pr.state = 'open'
+                            OR (pr.state = 'broken' AND pr.escalation_pending))
+                  GROUP BY rel.line_id
+                   ) pl
+         LEFT JOIN LATERAL (
+                    -- only for a broken promise (a one-time filter): the level
+                    -- after the one applied to the line
+                    SELECT lvl.id, lvl.delay
+                      FROM account_followup_level lvl
+                     WHERE pl.escalate
+                       AND lvl.company_id = %(company)s
+                       AND lvl.active
+                       AND lvl.delay > COALESCE(
+                               (SELECT ap.delay
+                                  FROM account_move_line pml
+                                  JOIN account_followup_level ap
+                                    ON ap.id = pml.followup_level_id
+                                 WHERE pml.id = pl.line_id),
+                               -2147483648)
+                  ORDER BY lvl.delay
+                     LIMIT 1
+                   ) nxt ON TRUE
+             WHERE pl.promise_date IS NOT NULL OR nxt.id IS NOT NULL
+            """,
+            company=company.id,
+            today=today,
         )
 
     @api.model
@@ -175,7 +257,8 @@ class AccountFollowupStatus(models.AbstractModel):
                            WHERE reached_delay IS NOT NULL
                              AND (applied_delay IS NULL
                                   OR reached_delay > applied_delay)
-                       ) AS pending_delay
+                       ) AS pending_delay,
+                       BOOL_OR(escalate) AS escalate
                   FROM lines
               GROUP BY partner_id
             )
@@ -190,7 +273,8 @@ class AccountFollowupStatus(models.AbstractModel):
                         AND (
                             (t.pending_delay > 0
                              AND LEAST(COALESCE(t.overdue_raw, 0), t.total_due) > 0)
-                            OR (t.pending_delay <= 0 AND t.total_due > 0)
+                            OR ((t.pending_delay <= 0 OR t.escalate)
+                                AND t.total_due > 0)
                         )
                         AND COALESCE(
                                 (p.followup_next_action_date ->> %(company_key)s)::date,
@@ -286,6 +370,10 @@ class AccountFollowupStatus(models.AbstractModel):
         self.env["res.partner"].flush_model(
             ["commercial_partner_id", "followup_next_action_date"]
         )
+        self.env["account.followup.promise"].flush_model(
+            ["company_id", "date", "escalation_pending", "line_ids", "state"]
+        )
+        self.env["account.followup.dispute"].flush_model(["move_id", "state"])
 
     # ------------------------------------------------------------------
     # Searching and grouping by the figures
@@ -321,6 +409,9 @@ class AccountFollowupStatus(models.AbstractModel):
                     "account_account",
                     "account_followup_level",
                     "res_partner",
+                    "account_followup_promise",
+                    "account_followup_promise_line_rel",
+                    "account_followup_dispute",
                 ],
             )
         )[0]

@@ -6,6 +6,7 @@ from datetime import timedelta
 from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL, mute_logger
 
 from ..tools import FOLLOWUP_GROUPS
@@ -24,6 +25,21 @@ class AccountMove(models.Model):
     )
     followup_reminder_count = fields.Integer(
         compute="_compute_followup_reminder_count", groups=FOLLOWUP_GROUPS
+    )
+    followup_dispute_ids = fields.One2many(
+        "account.followup.dispute",
+        "move_id",
+        string="Disputes",
+        readonly=True,
+        copy=False,
+        groups=FOLLOWUP_GROUPS,
+    )
+    followup_in_dispute = fields.Boolean(
+        string="In dispute",
+        compute="_compute_followup_in_dispute",
+        search="_search_followup_in_dispute",
+        help="An open dispute holds this invoice out of the follow-ups.",
+        groups=FOLLOWUP_GROUPS,
     )
 
     def _post(self, soft=True):
@@ -109,6 +125,56 @@ class AccountMove(models.Model):
     def _compute_followup_reminder_count(self):
         for move in self:
             move.followup_reminder_count = len(move.followup_reminder_ids)
+
+    def _followup_disputed_moves(self):
+        """The entries of ``self`` with an open dispute (one query)."""
+        ids = [move_id for move_id in self._origin.ids if move_id]
+        if not ids:
+            return self.browse()
+        # sudo: whether an invoice is in dispute is read by the follow-up figures
+        # of whoever may read the invoice; the disputes themselves stay hidden
+        disputes = (
+            self.env["account.followup.dispute"]
+            .sudo()
+            ._read_group([("move_id", "in", ids), ("state", "=", "open")], ["move_id"])
+        )
+        return self.browse([move.id for (move,) in disputes])
+
+    @api.depends("followup_dispute_ids.state")
+    def _compute_followup_in_dispute(self):
+        disputed = self._followup_disputed_moves()
+        for move in self:
+            move.followup_in_dispute = move._origin in disputed
+
+    def _search_followup_in_dispute(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(
+                self.env._("Search on disputed invoices with = or != only.")
+            )
+        positive = (operator == "=") == value
+        return [
+            (
+                "followup_dispute_ids",
+                "any" if positive else "not any",
+                [("state", "=", "open")],
+            )
+        ]
+
+    def action_followup_dispute(self):
+        """Open the dispute of the invoice: the open one, else a new one."""
+        self.ensure_one()
+        self.env["res.partner"]._followup_check_access()
+        dispute = self.followup_dispute_ids.filtered(lambda d: d.state == "open")[:1]
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Dispute"),
+            "res_model": "account.followup.dispute",
+            "res_id": dispute.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_move_id": self.id, "dialog_size": "medium"},
+        }
 
     def action_open_followup_reminders(self):
         self.ensure_one()

@@ -71,6 +71,31 @@ class AccountMoveLine(models.Model):
         compute="_compute_followup_reference_date",
         groups=FOLLOWUP_GROUPS,
     )
+    followup_promise_ids = fields.Many2many(
+        "account.followup.promise",
+        "account_followup_promise_line_rel",
+        "line_id",
+        "promise_id",
+        string="Promises to pay",
+        readonly=True,
+        copy=False,
+        groups=FOLLOWUP_GROUPS,
+    )
+    followup_promise_date = fields.Date(
+        string="Promised",
+        compute="_compute_followup_reference_date",
+        help="The date of the open promise to pay covering this item, while it "
+        "holds: it is not followed up up to and including that date.",
+        groups=FOLLOWUP_GROUPS,
+    )
+    followup_disputed = fields.Boolean(
+        string="Disputed",
+        compute="_compute_followup_disputed",
+        search="_search_followup_disputed",
+        help="Its invoice is in dispute: shown on the statement, never counted nor "
+        "reminded until the dispute is resolved.",
+        groups=FOLLOWUP_GROUPS,
+    )
 
     followup_days_late = fields.Integer(
         string="Days late",
@@ -88,20 +113,39 @@ class AccountMoveLine(models.Model):
         large database PostgreSQL rightly prefers reading all the receivable lines,
         reconciled or not, from the table. This index holds only the lines that
         still have a residual (receivable, payable and liquidity lines not yet
-        matched) and carries every column of ``res.partner._followup_lines_query``,
-        whose WHERE clause implies its predicate: the status of all customers is an
-        index-only scan of their open items instead of a visit of the table pages
-        they are scattered over.
+        matched) and carries every column of ``account.followup.status._lines_query``
+        (the line's id included, which joins the promises to pay), whose WHERE
+        clause implies its predicate: the status of all customers is an index-only
+        scan of their open items instead of a visit of the table pages they are
+        scattered over.
         """
         res = super().init()
-        self.env.cr.execute(
+        cr = self.env.cr
+        # the line's id joins the promises to pay (``_promised_query``): an index
+        # built before it was carried is rebuilt once, to keep the scan index-only
+        cr.execute(
+            """
+            SELECT NOT EXISTS (
+                SELECT 1 FROM pg_index i
+                  JOIN pg_attribute a
+                    ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+                 WHERE i.indexrelid = idx.oid AND a.attname = 'id'
+            )
+              FROM (SELECT to_regclass('account_move_line_followup_open_idx') AS oid) idx
+             WHERE idx.oid IS NOT NULL
+            """
+        )
+        outdated = cr.fetchone()
+        if outdated and outdated[0]:
+            cr.execute("DROP INDEX account_move_line_followup_open_idx")
+        cr.execute(
             SQL(
                 """
                 CREATE INDEX IF NOT EXISTS account_move_line_followup_open_idx
                     ON account_move_line (account_id, partner_id)
                     INCLUDE (company_id, amount_residual, followup_excluded,
                              followup_expected_date, date_maturity, date, move_id,
-                             followup_level_id)
+                             followup_level_id, id)
                  WHERE %s
                 """,
                 open_line_predicate(),
@@ -110,13 +154,20 @@ class AccountMoveLine(models.Model):
         return res
 
     @api.depends(
-        "followup_expected_date", "date_maturity", "move_id.invoice_date", "date"
+        "followup_expected_date",
+        "date_maturity",
+        "move_id.invoice_date",
+        "date",
+        "followup_promise_ids.state",
+        "followup_promise_ids.date",
     )
     @api.depends_context("company")
     def _compute_followup_reference_date(self):
         today = self.env.company._followup_today()
         for line in self:
-            ref_date = line._followup_get_reference_date()
+            promise_date = line._followup_get_promise_date(today)
+            ref_date = promise_date or line._followup_get_reference_date()
+            line.followup_promise_date = promise_date
             line.followup_reference_date = ref_date
             line.followup_overdue = bool(ref_date and ref_date < today)
             line.followup_days_late = (
@@ -226,6 +277,36 @@ class AccountMoveLine(models.Model):
         )
         self.invalidate_recordset(fnames)
 
+    def _followup_get_promise_date(self, today):
+        """The date of the open promise covering the line while it holds (the
+        latest, if several), else False: the line's reference date meanwhile (see
+        the SQL twin in ``account.followup.status._lines_query``)."""
+        self.ensure_one()
+        dates = [
+            promise.date
+            for promise in self.followup_promise_ids
+            if promise.state == "open" and promise.date >= today
+        ]
+        return max(dates) if dates else False
+
+    @api.depends("move_id.followup_dispute_ids.state")
+    def _compute_followup_disputed(self):
+        disputed = self.move_id._followup_disputed_moves()
+        for line in self:
+            line.followup_disputed = line.move_id._origin in disputed
+
+    def _search_followup_disputed(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Search on disputed items with = or != only."))
+        positive = (operator == "=") == value
+        return [
+            (
+                "move_id.followup_dispute_ids",
+                "any" if positive else "not any",
+                [("state", "=", "open")],
+            )
+        ]
+
     def _followup_stamp(self, level_id, date):
         """Record on the lines that the level ``level_id`` was applied on ``date``.
 
@@ -283,7 +364,17 @@ class AccountMoveLine(models.Model):
     @api.model
     def _followup_counted_domain(self, partner, company=None):
         """The lines of a customer that follow-ups count: its statement's lines less
-        the excluded ones."""
+        the excluded ones and those of an invoice in dispute."""
         return self._followup_statement_domain(partner, company) + [
-            ("followup_excluded", "=", False)
+            ("followup_excluded", "=", False),
+            ("followup_disputed", "=", False),
         ]
+
+    # ------------------------------------------------------------------
+    # Actions of the statement's open items
+    # ------------------------------------------------------------------
+
+    def action_followup_dispute(self):
+        """The statement line's Dispute button: the dispute of its invoice."""
+        self.ensure_one()
+        return self.move_id.action_followup_dispute()

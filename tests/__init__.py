@@ -17,6 +17,9 @@ from . import test_batch
 from . import test_followup_kpis
 from . import test_followup_xlsx
 from . import test_tour
+from . import test_followup_promise
+from . import test_followup_dispute
+from . import test_tour_answers
 from . import test_performance
 from . import test_i18n
 from . import test_i18n_files

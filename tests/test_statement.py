@@ -232,7 +232,8 @@ class TestStatement(FollowupCommon):
         self.assertIn("followup_excluded", invoice_cell.get("decoration-muted"))
         self.assertEqual(
             lines_arch.find(".//field[@name='followup_excluded']").get("widget"),
-            "boolean_toggle",
+            # a toggle that asks about the other instalments of the invoice
+            "followup_excluded_toggle",
         )
         self.assertIn(
             "action_open_business_doc",
@@ -367,6 +368,8 @@ class TestStatement(FollowupCommon):
         wizard = Form(Note)
         wizard.note = "Will pay after the audit"
         wizard.delay = "2w"
+        # only the expected date, not a promise to pay (test_followup_promise)
+        wizard.create_promise = False
         wizard.save().action_apply()
         self.assertEqual(line.followup_note, "Will pay after the audit")
         self.assertEqual(line.followup_expected_date, date(2026, 2, 24))

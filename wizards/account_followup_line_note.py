@@ -11,8 +11,9 @@ from .account_followup_snooze import SNOOZE_DELAYS, SNOOZE_SELECTION
 
 class AccountFollowupLineNote(models.TransientModel):
     """ "Log a note" on a line of the customer statement: what the customer said,
-    and when it promised to pay (the expected date replaces the due date for the
-    follow-ups of that line)."""
+    and when it will pay: a promise to pay (kept when paid, broken and followed up
+    at once the day after), or only an expected date (which replaces the due date
+    for the follow-ups of that line)."""
 
     _name = "account.followup.line.note"
     _description = "Follow-up note on a statement line"
@@ -37,6 +38,22 @@ class AccountFollowupLineNote(models.TransientModel):
         store=True,
         readonly=False,
     )
+    create_promise = fields.Boolean(
+        string="Promise to pay",
+        default=True,
+        help="Record the date as the customer's promise to pay this item: it is not "
+        "followed up until then, the promise is kept when it is paid, and broken "
+        "(and followed up at once at the next level) the day after. Unchecked, the "
+        "date only replaces the due date of the item.",
+    )
+    promise_amount = fields.Monetary(
+        string="Promised amount",
+        compute="_compute_promise_amount",
+        store=True,
+        readonly=False,
+        currency_field="company_currency_id",
+    )
+    company_currency_id = fields.Many2one(related="line_id.company_currency_id")
 
     @api.model
     def default_get(self, fields_list):
@@ -61,6 +78,11 @@ class AccountFollowupLineNote(models.TransientModel):
             elif not wizard.expected_date:
                 wizard.expected_date = today + SNOOZE_DELAYS["1w"]
 
+    @api.depends("line_id")
+    def _compute_promise_amount(self):
+        for wizard in self:
+            wizard.promise_amount = wizard.line_id.amount_residual
+
     def action_apply(self):
         """Store the note and the expected date on the line and keep both in the
         history of the customer and of the invoice."""
@@ -84,7 +106,18 @@ class AccountFollowupLineNote(models.TransientModel):
         values = {
             "followup_note": f"{previous}\n{self.note}" if previous else self.note
         }
-        if self.delay != "none":
+        promise = self.env["account.followup.promise"]
+        if self.delay != "none" and self.create_promise:
+            promise = promise.create(
+                promise._promise_values(
+                    line.partner_id,
+                    lines=line,
+                    date=self.expected_date,
+                    amount=self.promise_amount,
+                    note=self.note,
+                )
+            )
+        elif self.delay != "none":
             values["followup_expected_date"] = self.expected_date
         # logged below, in one note
         line.with_context(followup_no_trace=True).write(values)
@@ -93,13 +126,16 @@ class AccountFollowupLineNote(models.TransientModel):
             self.env._("Note on %(reference)s", reference=reference),
             self.note,
         )
-        if self.delay != "none":
+        if promise:
+            body += Markup("<p>%s</p>") % promise._describe()
+        elif self.delay != "none":
             body += Markup("<p>%s</p>") % self.env._(
                 "Expected payment date: %(date)s.",
                 date=format_date(self.env, self.expected_date),
             )
         partner = line.partner_id.commercial_partner_id
-        if partner:
+        if partner and not promise:
+            # a promise logs itself on the customer (note included)
             partner._message_log(body=body)
             # sudo: the follow-up flag of the customer (see res.partner.write)
             partner.sudo().followup_actions_done = True
