@@ -15,3 +15,5 @@ from . import ir_module_module
 from . import mail_notification
 from . import res_partner_statement
 from . import account_move_line_exclusion
+from . import account_followup_holiday
+from . import account_followup_delivery
