@@ -4,11 +4,13 @@
 send window and replies that pause the daily run."""
 
 from datetime import date, datetime
+from unittest.mock import MagicMock, patch
 
 from freezegun import freeze_time
 
 from odoo.tests import tagged
 
+from ..models import account_followup_delivery as delivery
 from .common import FollowupCommon
 
 BOUNCE = """\
@@ -108,7 +110,16 @@ class TestFollowupDelivery(FollowupCommon):
             [("mail_message_id", "=", reminder.email_message_id.id)]
         )
         self.assertTrue(mails)
-        mails.send()
+        IrMailServer = type(self.env["ir.mail_server"])
+        with (
+            patch.object(IrMailServer, "connect", lambda *a, **k: MagicMock()),
+            patch.object(
+                IrMailServer,
+                "send_email",
+                lambda s, message, *a, **k: message["Message-Id"],
+            ),
+        ):
+            mails.send()
         self.env.invalidate_all()
 
     def process(self, raw):
@@ -159,9 +170,7 @@ class TestFollowupDelivery(FollowupCommon):
             self.assertTrue(self.customer.followup_email_bounced)
             self.assertIn(
                 self.customer,
-                self.env["res.partner"].search(
-                    [("followup_email_bounced", "=", True)]
-                ),
+                self.env["res.partner"].search([("followup_email_bounced", "=", True)]),
             )
             self.assertIn(
                 "bounced",
@@ -386,12 +395,9 @@ class TestFollowupDelivery(FollowupCommon):
         with freeze_time("2026-01-10"):
             self.make_invoice()
         with freeze_time("2026-01-17 06:30:00"):
-            with self.assertLogs(
-                "odoo.addons.account_payment_followup.models.account_followup_delivery",
-                level="INFO",
-            ) as logs:
+            with patch.object(delivery._logger, "info") as log:
                 self.cron()
-            self.assertIn("outside the send window", "\n".join(logs.output))
+            self.assertIn("outside the send window", str(log.call_args_list))
             self.assertFalse(self.reminders())
             trigger = self.env["ir.cron.trigger"].search(
                 [("cron_id", "=", cron.id)], order="id desc", limit=1
