@@ -453,3 +453,25 @@ class TestFollowupDelivery(FollowupCommon):
             self.cron()
         self.assertEqual(len(self.reminders()), 2, "and resumes")
         self.assertEqual(self.reminders()[-1].level_id, self.level(1))
+
+    def test_public_holidays_of_the_state(self):
+        """César Chávez Day (31 March) is a holiday in California, not in New
+        York; a country without public holidays has weekends only."""
+        us = self.env.ref("base.us")
+        california = self.env["res.country.state"].search(
+            [("country_id", "=", us.id), ("code", "=", "CA")]
+        )
+        new_york = self.env["res.country.state"].search(
+            [("country_id", "=", us.id), ("code", "=", "NY")]
+        )
+        chavez_day = date(2026, 3, 31)
+        self.company.write({"country_id": us.id, "state_id": california.id})
+        self.assertTrue(self.company._followup_day_off(chavez_day))
+        self.company.state_id = new_york
+        self.assertFalse(self.company._followup_day_off(chavez_day))
+        self.assertTrue(self.company._followup_day_off(date(2026, 7, 3)))
+        self.company.write(
+            {"country_id": self.env.ref("base.bv").id, "state_id": False}
+        )
+        self.assertFalse(self.company._followup_day_off(date(2026, 12, 25)))
+        self.assertTrue(self.company._followup_day_off(date(2026, 12, 26)))
