@@ -380,8 +380,9 @@ class AccountFollowupReminder(models.Model):
 
     @api.model
     def _update_delivery_states(self, messages):
-        super()._update_delivery_states(messages)
+        res = super()._update_delivery_states(messages)
         self.search([("email_message_id", "in", messages.ids)])._followup_sync_bounce()
+        return res
 
     def _message_receive_bounce(self, email, partner):
         """A bounce of this reminder's email (Odoo's bounce handling): its email
