@@ -300,7 +300,13 @@ class TestFollowupDelivery(FollowupCommon):
             self.assertEqual(self.customer.followup_next_action_date, date(2026, 1, 27))
             self.assertNotEqual(self.customer.followup_status, "in_need_of_action")
         with freeze_time("2026-01-22"):
-            # the statement's button warns, and sends
+            # the send wizard and the statement's buttons warn, and send
+            wizard = (
+                self.env["account.followup.send.wizard"]
+                .with_context(active_model="res.partner", active_ids=self.customer.ids)
+                .create({})
+            )
+            self.assertIn("less than 10 days", wizard.cap_warning)
             action = self.customer.action_followup_send_email()
             self.assertEqual(action["params"]["type"], "warning")
             self.assertIn("less than 10 days", action["params"]["message"])
