@@ -12,6 +12,7 @@
     "application": False,
     "installable": True,
     "depends": ["account", "sms", "snailmail"],
+    "external_dependencies": {"python": ["holidays"]},
     "data": [
         "security/account_payment_followup_security.xml",
         "security/ir.model.access.csv",
@@ -22,6 +23,7 @@
         "data/res_partner_data.xml",
         "data/ir_actions_server_data.xml",
         "data/account_followup_dispute_reason_data.xml",
+        "data/mail_activity_type_delivery_data.xml",
         "report/account_followup_templates.xml",
         "report/account_followup_reports.xml",
         "wizards/account_followup_snooze_views.xml",
@@ -37,6 +39,7 @@
         "views/account_followup_promise_views.xml",
         "views/account_followup_dispute_views.xml",
         "views/res_config_settings_views.xml",
+        "views/account_followup_delivery_views.xml",
         "views/account_payment_followup_menus.xml",
         "security/account_followup_analysis_security.xml",
         "wizards/account_followup_analysis_wizard_views.xml",

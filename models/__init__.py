@@ -18,3 +18,5 @@ from . import account_move_line_exclusion
 from . import account_followup_promise
 from . import account_followup_dispute
 from . import account_partial_reconcile
+from . import account_followup_holiday
+from . import account_followup_delivery

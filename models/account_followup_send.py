@@ -146,14 +146,20 @@ class AccountFollowupSend(models.AbstractModel):
     @api.model
     def _check(self, partner, level, channels, email_recipients=None, **_batch):
         """Check every channel first, a level is executed whole or not at all:
-        {channel: what its check found}.
+        {channel: what its check found}. An email that cannot go is replaced by the
+        company's fallback, when it has one (``_check_email_or_fallback``), unless
+        the user chose its recipients.
 
         :param email_recipients: the recipients chosen in the send wizard (instead
             of the invoice contact)
         """
         return {
-            channel: self._check_email(partner, level, recipients=email_recipients)
-            if channel == "email" and email_recipients
+            channel: (
+                self._check_email(partner, level, recipients=email_recipients)
+                if email_recipients
+                else self._check_email_or_fallback(partner, level, channels)
+            )
+            if channel == "email"
             else getattr(self, f"_check_{channel}")(partner, level)
             for channel in channels
         }
@@ -296,6 +302,10 @@ class AccountFollowupSend(models.AbstractModel):
             (None: rendered from the template)
         :param attach_invoices: the send wizard's choice (None: the level's)
         """
+        if "fallback" in checked:
+            return self._send_email_fallback(
+                partner, level, checked, reminder, **_batch
+            )
         recipient = checked["recipient"]
         template = checked["template"]
         rendered = self._render_email(partner, level, template)

@@ -41,16 +41,23 @@ class ResCompany(models.Model):
         company's address, else the main time zone of its country, else UTC (never
         the current user's: two users must agree on what is due today)."""
         self.ensure_one()
+        return (
+            pytz.utc.localize(fields.Datetime.now())
+            .astimezone(self._followup_tz())
+            .date()
+        )
+
+    def _followup_tz(self):
+        """The company's time zone for the follow-ups (see ``_followup_today``)."""
+        self.ensure_one()
         tz_name = self.partner_id.tz
         if not tz_name and self.country_id.code:
             zones = pytz.country_timezones.get(self.country_id.code.upper())
             tz_name = zones[0] if zones else None
-        tz_name = tz_name or "UTC"
         try:
-            tz = pytz.timezone(tz_name)
+            return pytz.timezone(tz_name or "UTC")
         except pytz.UnknownTimeZoneError:
-            tz = pytz.utc
-        return pytz.utc.localize(fields.Datetime.now()).astimezone(tz).date()
+            return pytz.utc
 
     def _followup_kpis(self, date_from, date_to):
         """The collection figures of the company for the period (company currency,

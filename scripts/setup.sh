@@ -4,8 +4,8 @@
 #   - system packages (wkhtmltopdf, chromium, fonts, build headers, Node.js for pre-commit's
 #     prettier hook) from the distribution;
 #   - the Odoo 18.0 source from $ODOO_SRC, or a shallow clone of Odoo's 18.0 branch;
-#   - a Python 3.11 virtualenv in $VENV with Odoo's requirements and the dev tools
-#     (requirements-dev.txt: pytest-odoo, ruff, pylint-odoo, whool, pre-commit);
+#   - a Python 3.11 virtualenv in $VENV with Odoo's requirements, the addon's own
+#     (requirements.txt: holidays) and the dev tools (requirements-dev.txt: pytest-odoo, ruff, pylint-odoo, whool, pre-commit);
 #   - the addon exposed to Odoo under its own name, whatever the checkout's folder is called;
 #   - PostgreSQL reachable on the local socket with a role for the current user;
 #   - an Odoo configuration file, $VENV/odoo.conf.
@@ -122,7 +122,7 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 PIP=("$VENV/bin/python" -m pip --disable-pip-version-check -q)
 stamp="$VENV/.requirements.sha"
-want=$(cat "$ODOO_SRC/requirements.txt" "$HERE/requirements-dev.txt" "$0" | sha1sum | cut -d' ' -f1)
+want=$(cat "$ODOO_SRC/requirements.txt" "$HERE/requirements.txt" "$HERE/requirements-dev.txt" "$0" | sha1sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     say "installing Odoo's requirements and the dev tools into $VENV (a few minutes the first time)"
     # Quirks of Odoo 18's requirements on Python 3.11: cbor2 5.4.2 no longer builds (5.4.6
@@ -132,6 +132,8 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     sed -e 's/^cbor2==5\.4\.2/cbor2==5.4.6/' -e '/^python-ldap/d' \
         "$ODOO_SRC/requirements.txt" > "$VENV/odoo-requirements.txt"
     "${PIP[@]}" install --no-build-isolation -r "$VENV/odoo-requirements.txt"
+    # the addon's own run-time requirements (requirements.txt), then the dev tools
+    "${PIP[@]}" install -r "$HERE/requirements.txt"
     "${PIP[@]}" install -r "$HERE/requirements-dev.txt"
     echo "$want" > "$stamp"
 fi

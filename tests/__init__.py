@@ -23,3 +23,4 @@ from . import test_tour_answers
 from . import test_performance
 from . import test_i18n
 from . import test_i18n_files
+from . import test_followup_delivery
