@@ -50,6 +50,7 @@
         "demo/res_company_demo.xml",
         "demo/res_partner_demo.xml",
         "demo/account_move_demo.xml",
+        "demo/account_followup_answers_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
