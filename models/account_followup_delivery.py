@@ -276,13 +276,16 @@ class ResPartner(models.Model):
         return res
 
     def _followup_replied_partner_ids(self):
-        activity_type = self.env.ref(REPLIED_ACTIVITY_TYPE, raise_if_not_found=False)
-        if not activity_type:
+        # (the id alone, cached: no query to check that the type exists)
+        activity_type_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            REPLIED_ACTIVITY_TYPE, raise_if_not_found=False
+        )
+        if not activity_type_id:
             return set()
         # sudo: only whether such an activity is open on the customer is read
         domain = [
             ("res_model", "=", "res.partner"),
-            ("activity_type_id", "=", activity_type.id),
+            ("activity_type_id", "=", activity_type_id),
         ]
         if self:
             domain.append(("res_id", "in", self.ids))
@@ -603,22 +606,40 @@ class AccountFollowupExecution(models.AbstractModel):
         return partners - self._followup_held(company, partners)
 
     @api.model
-    def _cron_still_automatic(self, partner):
+    def _cron_still_automatic(self, partner, level, state):
         # read again under the lock: a reply, or a reminder sent since the run
         # selected the customer
-        return super()._cron_still_automatic(partner) and not self._followup_held(
-            self.env.company, partner
+        return super()._cron_still_automatic(
+            partner, level, state
+        ) and not self._followup_capped(self.env.company, partner)
+
+    @api.model
+    def _cron_pausing_activity_type_ids(self):
+        # "Customer replied": the daily run leaves the customer alone until done
+        activity_type_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            REPLIED_ACTIVITY_TYPE, raise_if_not_found=False
+        )
+        return super()._cron_pausing_activity_type_ids() + (
+            [activity_type_id] if activity_type_id else []
         )
 
     @api.model
-    def _followup_held(self, company, partners):
+    def _followup_capped(self, company, partners):
+        """Those of ``partners`` held back by the contact cap (their next
+        follow-up date is moved to when a reminder may go)."""
+        return self._followup_held(company, partners, replied_too=False)
+
+    @api.model
+    def _followup_held(self, company, partners, replied_too=True):
         """Those of ``partners`` the daily run leaves alone now: they replied to a
         reminder (until the activity is done), or had one less than the company's
         days between two reminders ago (their next follow-up date is moved to when
         it may go)."""
         if not partners:
             return partners
-        replied = partners.browse(partners._followup_replied_partner_ids())
+        replied = partners.browse()
+        if replied_too:
+            replied = partners.browse(partners._followup_replied_partner_ids())
         cap = company._followup_cap_dates(partners - replied)
         capped = partners.browse(list(cap))
         for partner in capped.sudo().with_company(company):

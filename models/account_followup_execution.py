@@ -111,6 +111,8 @@ class AccountFollowupExecution(models.AbstractModel):
         batch.setdefault("authors", {})
         batch.setdefault("catchalls", {})
         batch.setdefault("plans", {})
+        batch.setdefault("escalations", {})
+        batch.setdefault("disputes", {})
         for partner in self._sudo_partners(partners):
             try:
                 with self.env.cr.savepoint():
@@ -188,21 +190,22 @@ class AccountFollowupExecution(models.AbstractModel):
             done)``.
         """
         partner._followup_check_company()
-        if not self._lock(partner):
+        if origin == "cron":
+            cron_state = self._cron_lock(partner)
+            if cron_state is None:
+                return "locked"
+        elif not self._lock(partner):
             return "locked"
-        if origin == "cron" and not self._cron_still_automatic(partner):
-            return "nothing"
         # channels chosen on the statement run alone: the level is not marked done
         partial = channels is not None
         data = self._reload(partner)
         level, channels = self._resolve_level(partner, data, channels)
         if not level:
             return "nothing"
-        if origin == "cron":
-            # unticked since the run selected the partner
-            level.invalidate_recordset(["auto_execute", "active"])
-            if not (level.auto_execute and level.active):
-                return "nothing"
+        if origin == "cron" and not self._cron_still_automatic(
+            partner, level, cron_state
+        ):
+            return "nothing"
         if partial and mark_done:
             # the whole current level, chosen in the send wizard
             partial = not (
@@ -228,12 +231,73 @@ class AccountFollowupExecution(models.AbstractModel):
         return reminder, tuple(channels)
 
     @api.model
-    def _cron_still_automatic(self, partner):
-        """Whether the daily run may still execute ``partner``, read again under the
-        lock: a user may have archived it or made it Manual since the run
-        selected it."""
-        partner.invalidate_recordset(["active", "followup_reminder_type"])
-        return partner.active and partner._followup_get_reminder_type() == "automatic"
+    def _cron_lock(self, partner):
+        """Lock ``partner`` for the daily run and read again what decides whether
+        the run may still remind it, in one query: a user may have archived the
+        customer, made it Manual, unticked "Automatic" on a level, or an activity
+        that pauses the daily run may have been scheduled since the run selected
+        it (``_cron_pausing_activity_type_ids``). None when someone else holds the
+        customer."""
+        self.env["res.partner"].flush_model(["active", "followup_reminder_type"])
+        self.env["account.followup.level"].flush_model(
+            ["active", "auto_execute", "company_id"]
+        )
+        self.env["mail.activity"].flush_model(
+            ["res_model", "res_id", "active", "activity_type_id"]
+        )
+        company = self.env.company
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT p.active, p.followup_reminder_type ->> %(company_key)s,
+                          EXISTS (
+                              SELECT 1 FROM mail_activity a
+                               WHERE a.res_model = 'res.partner' AND a.res_id = p.id
+                                 AND a.active AND a.activity_type_id = ANY(%(types)s)
+                          ),
+                          ARRAY(
+                              SELECT lvl.id FROM account_followup_level lvl
+                               WHERE lvl.company_id = %(company)s
+                                 AND lvl.auto_execute AND lvl.active
+                          )
+                     FROM res_partner p
+                    WHERE p.id = %(partner)s
+                      FOR NO KEY UPDATE OF p SKIP LOCKED""",
+                company_key=str(company.id),
+                company=company.id,
+                partner=partner.id,
+                types=self._cron_pausing_activity_type_ids() or [0],
+            )
+        )
+        if not rows:
+            return None
+        active, reminder_type, paused, auto_level_ids = rows[0]
+        if reminder_type is None:
+            # no value for this company: the default (ir.default, else automatic)
+            field = partner._fields["followup_reminder_type"]
+            reminder_type = field.get_company_dependent_fallback(partner)
+        return {
+            "active": active,
+            "automatic": (reminder_type or "automatic") == "automatic",
+            "paused": paused,
+            "auto_level_ids": set(auto_level_ids),
+        }
+
+    @api.model
+    def _cron_still_automatic(self, partner, level, state):
+        """Whether the daily run may still execute ``level`` for ``partner``, from
+        what ``_cron_lock`` read under the lock."""
+        return bool(
+            state["active"]
+            and state["automatic"]
+            and not state["paused"]
+            and level.id in state["auto_level_ids"]
+        )
+
+    @api.model
+    def _cron_pausing_activity_type_ids(self):
+        """Ids of the activity types that, open on a customer, pause the daily run
+        for it (none here; see the delivery settings)."""
+        return []
 
     @api.model
     def _check_paid_channels_once(self, partner, level, channels, partial):
@@ -386,7 +450,9 @@ class AccountFollowupExecution(models.AbstractModel):
             lines._followup_stamp(level_id, today)
             stamped |= lines
         # a broken promise has escalated once the next level is executed
-        self.env["account.followup.promise"]._clear_escalation(stamped)
+        self.env["account.followup.promise"]._clear_escalation(
+            stamped, pending=batch.get("escalations")
+        )
         partner.followup_next_action_date = Status._next_action_date(
             rows, by_level, plans=batch.get("plans")
         )

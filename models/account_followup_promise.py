@@ -467,11 +467,31 @@ class AccountFollowupPromise(models.Model):
         return values
 
     @api.model
-    def _clear_escalation(self, lines):
+    def _clear_escalation(self, lines, pending=None):
         """The next level was executed on ``lines``: the broken promises covering
-        them have escalated."""
+        them have escalated.
+
+        :param pending: {company id: whether it has promises waiting to escalate},
+            shared by a batch, so that a company without any costs one query per
+            batch instead of one per customer
+        """
         if not lines:
             return
+        if pending is not None:
+            company_id = self.env.company.id
+            if company_id not in pending:
+                # sudo: see below
+                pending[company_id] = bool(
+                    self.sudo().search_count(
+                        [
+                            ("escalation_pending", "=", True),
+                            ("company_id", "=", company_id),
+                        ],
+                        limit=1,
+                    )
+                )
+            if not pending[company_id]:
+                return
         # sudo: see _check_promises (the execution's own bookkeeping)
         promises = self.sudo().search(
             [("escalation_pending", "=", True), ("line_ids", "in", lines.ids)]

@@ -41,7 +41,7 @@ class AccountFollowupSend(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _statement_values(self, partner, level=None):
+    def _statement_values(self, partner, level=None, check_disputes=True):
         """Everything the statement (email body, letter) shows for one partner."""
         # the partner and level in this environment's language (the reminder's)
         partner = partner.commercial_partner_id.with_context(lang=self.env.lang)
@@ -54,7 +54,12 @@ class AccountFollowupSend(models.AbstractModel):
             Line._followup_statement_domain(partner), order="date_maturity, id"
         )
         level = level if level is not None else self._document_level(partner)
-        disputed = lines.move_id._followup_disputed_moves()
+        # (a batch knows when its company has no open dispute at all)
+        disputed = (
+            lines.move_id._followup_disputed_moves()
+            if check_disputes
+            else lines.move_id.browse()
+        )
         rows = []
         for line in lines:
             move = line.move_id
@@ -108,10 +113,12 @@ class AccountFollowupSend(models.AbstractModel):
         return format_once
 
     @api.model
-    def _render_statement(self, partner, level=None):
+    def _render_statement(self, partner, level=None, check_disputes=True):
         """The statement table as HTML (same QWeb as the letter), in the language of
         the environment."""
-        values = self._statement_values(partner, level=level)
+        values = self._statement_values(
+            partner, level=level, check_disputes=check_disputes
+        )
         return self.env["ir.qweb"]._render(
             "account_payment_followup.report_followup_letter_statement_table", values
         )
@@ -239,7 +246,26 @@ class AccountFollowupSend(models.AbstractModel):
             )
 
     @api.model
-    def _render_email(self, partner, level, template):
+    def _company_has_open_disputes(self, cache=None):
+        """Whether the current company has an open dispute; ``cache`` ({company id:
+        bool}, shared by a batch) saves a query per customer."""
+        company_id = self.env.company.id
+        if cache is not None and company_id in cache:
+            return cache[company_id]
+        # sudo: only whether one exists is read
+        found = bool(
+            self.env["account.followup.dispute"]
+            .sudo()
+            .search_count(
+                [("state", "=", "open"), ("company_id", "=", company_id)], limit=1
+            )
+        )
+        if cache is not None:
+            cache[company_id] = found
+        return found
+
+    @api.model
+    def _render_email(self, partner, level, template, check_disputes=True):
         """The reminder email's subject, body_html and email_from, rendered with the
         template in the customer's language (the send wizard shows them before
         sending); a template that cannot be rendered raises a clear UserError."""
@@ -253,7 +279,7 @@ class AccountFollowupSend(models.AbstractModel):
         )
         with self._rendering(failure):
             statement = self.with_context(lang=lang)._render_statement(
-                partner, level=level
+                partner, level=level, check_disputes=check_disputes
             )
             description = level.with_context(lang=lang).description or ""
             rendered = {}
@@ -308,7 +334,12 @@ class AccountFollowupSend(models.AbstractModel):
             )
         recipient = checked["recipient"]
         template = checked["template"]
-        rendered = self._render_email(partner, level, template)
+        rendered = self._render_email(
+            partner,
+            level,
+            template,
+            check_disputes=self._company_has_open_disputes(_batch.get("disputes")),
+        )
         email_from = rendered["email_from"]
         if email_subject is not None:
             rendered["subject"] = email_subject
