@@ -6,6 +6,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..tools import FOLLOWUP_GROUPS
+from .account_followup_analysis import AGING_PARTNER_FIELDS
 from .account_followup_status import open_line_predicate
 
 
@@ -15,6 +16,43 @@ class ResPartner(models.Model):
 
     _inherit = "res.partner"
 
+    # The aging strip of the statement (account.followup.analysis._aging): the
+    # counted open items by days past their due date, today.
+    followup_aging_current = fields.Monetary(
+        string="Not due",
+        compute="_compute_followup_aging",
+        currency_field="currency_id",
+        help="Open amount not yet due (due date today or later).",
+        groups=FOLLOWUP_GROUPS,
+    )
+    followup_aging_1_30 = fields.Monetary(
+        string="1-30 days",
+        compute="_compute_followup_aging",
+        currency_field="currency_id",
+        help="Open amount 1 to 30 days past its due date.",
+        groups=FOLLOWUP_GROUPS,
+    )
+    followup_aging_31_60 = fields.Monetary(
+        string="31-60 days",
+        compute="_compute_followup_aging",
+        currency_field="currency_id",
+        help="Open amount 31 to 60 days past its due date.",
+        groups=FOLLOWUP_GROUPS,
+    )
+    followup_aging_61_90 = fields.Monetary(
+        string="61-90 days",
+        compute="_compute_followup_aging",
+        currency_field="currency_id",
+        help="Open amount 61 to 90 days past its due date.",
+        groups=FOLLOWUP_GROUPS,
+    )
+    followup_aging_90_plus = fields.Monetary(
+        string="Over 90 days",
+        compute="_compute_followup_aging",
+        currency_field="currency_id",
+        help="Open amount more than 90 days past its due date.",
+        groups=FOLLOWUP_GROUPS,
+    )
     followup_days_late = fields.Integer(
         string="Days late",
         compute="_compute_followup_dates",
@@ -203,3 +241,24 @@ class ResPartner(models.Model):
             "views": [(False, "form")],
             "target": "current",
         }
+
+    @api.depends_context("company")
+    def _compute_followup_aging(self):
+        """The aging strip of all the partners of ``self`` in one query."""
+
+        def commercial_id(partner):
+            return partner.commercial_partner_id._origin.id or partner._origin.id
+
+        commercial_ids = {commercial_id(p) for p in self}
+        commercial_ids.discard(False)
+        aging = (
+            self.env["account.followup.analysis"]._aging(
+                partner_ids=list(commercial_ids), counted_only=True
+            )
+            if commercial_ids
+            else {}
+        )
+        for partner in self:
+            row = aging.get(commercial_id(partner)) or {}
+            for fname, bucket in AGING_PARTNER_FIELDS.items():
+                partner[fname] = row.get(bucket, 0.0)
