@@ -10,7 +10,7 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
-from ..models import account_followup_delivery as delivery
+from ..models import account_followup_schedule as schedule
 from .common import FollowupCommon
 
 BOUNCE = """\
@@ -401,7 +401,7 @@ class TestFollowupDelivery(FollowupCommon):
         with freeze_time("2026-01-10"):
             self.make_invoice()
         with freeze_time("2026-01-17 06:30:00"):
-            with patch.object(delivery._logger, "info") as log:
+            with patch.object(schedule._logger, "info") as log:
                 self.cron()
             self.assertIn("outside the send window", str(log.call_args_list))
             self.assertFalse(self.reminders())

@@ -10,7 +10,7 @@ from freezegun import freeze_time
 from odoo.tests import tagged
 
 from odoo.addons.account_payment_followup.models import (
-    account_followup_execution as execution_module,
+    account_followup_cron as cron_module,
 )
 
 from .common import FollowupCommon
@@ -166,7 +166,7 @@ class TestReliabilityIsolation(FollowupCommon):
             freeze_time("2026-01-25"),
             patch.object(Cron, "_notify_progress", notify),
         ):
-            with patch.object(execution_module.time, "monotonic", lambda: next(clock)):
+            with patch.object(cron_module.time, "monotonic", lambda: next(clock)):
                 first = self.run_cron(batch_size=1, time_budget=10)
             self.assertEqual(first["processed"], 1)
             self.assertEqual(progress, [(1, 1)], "one partner left: run again")

@@ -18,6 +18,9 @@ from odoo import SUPERUSER_ID, Command, api
 from odoo.tests import new_test_user, tagged
 from odoo.tests.common import TransactionCase
 
+from odoo.addons.account_payment_followup.models.account_followup_cron import (
+    AccountFollowupExecution as AccountFollowupCron,
+)
 from odoo.addons.account_payment_followup.models.account_followup_execution import (
     AccountFollowupExecution,
 )
@@ -193,7 +196,7 @@ class TestReliabilitySecondPassConcurrency(TransactionCase):
             self.partner_ids[2],
             self.partner_ids[4],
         )
-        original = AccountFollowupExecution._cron_batch
+        original = AccountFollowupCron._cron_batch
         test = self
 
         def cron_batch(execution, batch):
@@ -209,7 +212,7 @@ class TestReliabilitySecondPassConcurrency(TransactionCase):
                     ).auto_execute = False
             return original(execution, batch)
 
-        with patch.object(AccountFollowupExecution, "_cron_batch", cron_batch):
+        with patch.object(AccountFollowupCron, "_cron_batch", cron_batch):
             totals = self.run_cron(batch_size=1)
         self.assertEqual(
             self.reminded(),
