@@ -4,6 +4,7 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
@@ -219,6 +220,58 @@ class TestFollowupMorning(FollowupCommon):
         line.action_followup_include()
         self.assertFalse(line.followup_excluded)
         self.assertIn("included in follow-ups again", invoice.message_ids[:1].body)
+
+    def _instalment_invoice(self):
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "Half now, half in a month",
+                "line_ids": [
+                    Command.create(
+                        {"value": "percent", "value_amount": 50, "nb_days": 0}
+                    ),
+                    Command.create(
+                        {"value": "percent", "value_amount": 50, "nb_days": 30}
+                    ),
+                ],
+            }
+        )
+        invoice = self.make_invoice(due=None, post=False)
+        invoice.invoice_payment_term_id = term
+        invoice.action_post()
+        lines = self.receivable_lines(invoice).sorted("date_maturity")
+        self.assertEqual(len(lines), 2)
+        return invoice, lines
+
+    def _exclude(self, line, **values):
+        action = line.action_followup_exclude()
+        wizard = Form(self.env[action["res_model"]].with_context(**action["context"]))
+        wizard.note = "Goods held at customs"
+        for name, value in values.items():
+            setattr(wizard, name, value)
+        wizard.save().action_apply()
+
+    def test_excluding_an_instalment_excludes_all_with_the_reason(self):
+        invoice, lines = self._instalment_invoice()
+        self._exclude(lines[0])
+        self.assertEqual(lines.mapped("followup_excluded"), [True, True])
+        self.assertEqual(lines.mapped("followup_note"), ["Goods held at customs"] * 2)
+        body = invoice.message_ids[:1].body
+        self.assertIn("excluded from follow-ups (2 instalments)", body)
+        self.assertIn("Goods held at customs", body)
+        self.assertIn("Goods held at customs", self.customer.message_ids[:1].body)
+
+    def test_excluding_only_this_instalment(self):
+        _invoice, lines = self._instalment_invoice()
+        self._exclude(lines[1], exclude_instalments=False)
+        self.assertEqual(lines.mapped("followup_excluded"), [False, True])
+
+    def test_single_line_invoice_has_no_instalment_question(self):
+        line = self.receivable_lines(self.make_invoice())
+        wizard = self.env["account.followup.line.note"].create(
+            {"line_id": line.id, "mode": "exclude", "note": "x"}
+        )
+        self.assertEqual(wizard.instalment_count, 1)
+        self.assertFalse(wizard.instalment_ids)
 
     def test_trust_change_is_logged(self):
         self.customer.trust = "bad"

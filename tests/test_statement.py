@@ -230,10 +230,14 @@ class TestStatement(FollowupCommon):
         invoice_cell = lines_arch.find(".//field[@name='move_id']")
         self.assertIn("followup_overdue", invoice_cell.get("decoration-danger"))
         self.assertIn("followup_excluded", invoice_cell.get("decoration-muted"))
+        # the toggle only shows: excluding goes through the button that asks for
+        # the reason (and about the other instalments)
         self.assertEqual(
-            lines_arch.find(".//field[@name='followup_excluded']").get("widget"),
-            # a toggle that asks about the other instalments of the invoice
-            "followup_excluded_toggle",
+            lines_arch.find(".//field[@name='followup_excluded']").get("readonly"), "1"
+        )
+        self.assertIn(
+            "action_followup_exclude",
+            {node.get("name") for node in lines_arch.iter("button")},
         )
         self.assertIn(
             "action_open_business_doc",

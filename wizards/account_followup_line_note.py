@@ -54,6 +54,19 @@ class AccountFollowupLineNote(models.TransientModel):
         currency_field="company_currency_id",
     )
     company_currency_id = fields.Many2one(related="line_id.company_currency_id")
+    # Excluding one instalment of an invoice paid in several: the others too?
+    instalment_ids = fields.Many2many(
+        "account.move.line",
+        compute="_compute_instalment_ids",
+        string="Other open instalments",
+    )
+    instalment_count = fields.Integer(compute="_compute_instalment_ids")
+    exclude_instalments = fields.Boolean(
+        string="Exclude all its instalments",
+        default=True,
+        help="This invoice is paid in several instalments: exclude its other open "
+        "instalments from the follow-ups as well, for the same reason.",
+    )
 
     @api.model
     def default_get(self, fields_list):
@@ -77,6 +90,19 @@ class AccountFollowupLineNote(models.TransientModel):
                 wizard.expected_date = wizard.line_id.followup_expected_date
             elif not wizard.expected_date:
                 wizard.expected_date = today + SNOOZE_DELAYS["1w"]
+
+    @api.depends("line_id")
+    def _compute_instalment_ids(self):
+        for wizard in self:
+            line = wizard.line_id
+            others = line.move_id.line_ids.filtered(
+                lambda other, line=line: other != line
+                and other.account_id == line.account_id
+                and not other.reconciled
+                and not other.followup_excluded
+            )
+            wizard.instalment_ids = others
+            wizard.instalment_count = len(others) + 1
 
     @api.depends("line_id")
     def _compute_promise_amount(self):
@@ -169,14 +195,23 @@ class AccountFollowupLineNote(models.TransientModel):
 
     def _apply_exclusion(self):
         """Exclude the line (a dispute, a litigation...) for the reason given, kept
-        on the line and in the history of the customer and of the invoice."""
+        on the line and in the history of the customer and of the invoice; with the
+        invoice's other open instalments when the user says so."""
         line = self.line_id
-        line.write({"followup_excluded": True, "followup_note": self.note})
-        line._followup_log_exclusion(
-            self.env._(
-                "%(reference)s excluded from follow-ups",
-                reference=line.move_id.name or line.name or "",
-            ),
-            self.note,
-        )
+        lines = line
+        if self.exclude_instalments:
+            lines |= self.instalment_ids
+        lines.write({"followup_excluded": True, "followup_note": self.note})
+        reference = line.move_id.name or line.name or ""
+        if len(lines) > 1:
+            title = self.env._(
+                "%(reference)s excluded from follow-ups (%(count)s instalments)",
+                reference=reference,
+                count=len(lines),
+            )
+        else:
+            title = self.env._(
+                "%(reference)s excluded from follow-ups", reference=reference
+            )
+        line._followup_log_exclusion(title, self.note)
         return {"type": "ir.actions.act_window_close"}

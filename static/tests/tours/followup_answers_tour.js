@@ -96,27 +96,31 @@ registry.category("web_tour.tours").add("account_payment_followup_answers_tour",
             trigger: `${LINES} .o_data_row:first-child td[name=followup_disputed] input:not(:checked)`,
         },
         {
-            content: "Put the first instalment of the last invoice on hold",
-            trigger: `${LINES} .o_data_row:nth-child(3) .o_field_widget[name=followup_excluded] input`,
+            content: "Exclude the first instalment of the last invoice: the reason is asked",
+            trigger: `${LINES} .o_data_row:nth-child(3) button[name=action_followup_exclude]`,
             run: "click",
         },
         {
-            content: "Exclude all its instalments",
-            trigger: ".modal .modal-footer button:contains('Exclude all instalments')",
+            content: "Give the reason",
+            trigger: ".modal .o_field_widget[name=note] textarea",
+            run: "edit Goods held at customs",
+        },
+        {
+            content: "The wizard offers to exclude all its instalments (ticked)",
+            trigger: ".modal .o_field_widget[name=exclude_instalments] input:checked",
+        },
+        {
+            content: "Exclude",
+            trigger: ".modal button[name=action_apply]",
             run: "click",
         },
         {
             content: "Both instalments are excluded",
-            trigger: `${LINES} .o_data_row:nth-child(4) .o_field_widget[name=followup_excluded] input:checked`,
+            trigger: `body:not(:has(.modal)) ${LINES} .o_data_row:nth-child(4) .o_field_widget[name=followup_excluded] input:checked`,
         },
         {
-            content: "Save the statement",
-            trigger: `${FORM} .o_form_button_save`,
-            run: "click",
-        },
-        {
-            content: "Saved",
-            trigger: `${FORM} .o_form_saved`,
+            content: "The exclusion, its instalments and its reason are in the history",
+            trigger: ".o-mail-Chatter .o-mail-Message:contains('2 instalments'):contains('Goods held at customs')",
         },
     ],
 });
