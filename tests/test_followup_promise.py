@@ -107,6 +107,36 @@ class TestFollowupPromise(FollowupCommon):
         self.assertIn(first.name, note.body)
 
     @freeze_time("2026-02-10")
+    def test_send_wizard_records_a_promise(self):
+        """The send wizard's "Promise to pay" opens the same form, for its
+        customer, with the customer's open items and their amount preselected."""
+        invoice = self.make_invoice(amount=800, due="2026-01-20")
+        wizard = self.env["account.followup.send.wizard"].create(
+            {"partner_ids": [Command.set(self.customer.ids)]}
+        )
+        action = wizard.action_promise()
+        self.assertEqual(action["res_model"], "account.followup.promise")
+        self.assertEqual(action["target"], "new")
+        form = Form(
+            self.Promise.with_context(**action["context"]),
+            view="account_payment_followup.account_followup_promise_view_form_dialog",
+        )
+        self.assertEqual(
+            [line.id for line in form.line_ids], self.receivable_lines(invoice).ids
+        )
+        self.assertEqual(form.amount, 800)
+        form.delay = "2w"
+        promise = form.save()
+        self.assertEqual(promise.partner_id, self.customer)
+        self.assertEqual(promise.date, date(2026, 2, 24))
+        self.assertEqual(self.customer.followup_status, "no_action_needed")
+        several = self.env["account.followup.send.wizard"].create(
+            {"partner_ids": [Command.set((self.customer | self.customer2).ids)]}
+        )
+        with self.assertRaisesRegex(UserError, "one customer at a time"):
+            several.action_promise()
+
+    @freeze_time("2026-02-10")
     def test_promise_of_a_contact_is_the_company_s(self):
         contact = self.env["res.partner"].create(
             {"name": "Accounts payable", "parent_id": self.customer.id}

@@ -182,6 +182,18 @@ class AccountFollowupSendWizard(models.TransientModel):
     def action_send(self):
         return self._send(print_letters=False)
 
+    def action_promise(self):
+        """The customer answered before the reminder went: record its promise to
+        pay instead (the promise form, its open items and amount preselected, with
+        the one week / two weeks / one month shortcuts)."""
+        self.ensure_one()
+        partners = self._customers()
+        if len(partners) != 1:
+            raise UserError(
+                self.env._("A promise to pay is recorded for one customer at a time.")
+            )
+        return partners.action_followup_promise()
+
     def action_send_print(self):
         return self._send(print_letters=True)
 
