@@ -60,7 +60,9 @@ class AccountFollowupLineNote(models.TransientModel):
         compute="_compute_instalment_ids",
         string="Other open instalments",
     )
-    instalment_count = fields.Integer(compute="_compute_instalment_ids")
+    instalment_count = fields.Integer(
+        string="Open instalments", compute="_compute_instalment_ids"
+    )
     exclude_instalments = fields.Boolean(
         string="Exclude all its instalments",
         default=True,
