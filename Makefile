@@ -2,7 +2,8 @@
 #   make run    set up, then serve Odoo on http://localhost:8069 (database followup_demo)
 #   make test   set up, fresh database, install, the whole test suite, the linters
 #   make wheel  the addon's wheel in dist/ (pip install it next to Odoo)
-#   make bench TIER=S|M|L   the scale benchmark (docs/benchmarks.md)
+#   make bench TIER=S|M|L   the scale benchmark (docs/benchmarks.md); TIER=demo: the screens
+#                           of the demo database (make demo first)
 #   make i18n   regenerate i18n/account_payment_followup.pot
 SHELL := /bin/bash
 export ODOO_SRC ?= /opt/odoo-18.0

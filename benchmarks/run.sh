@@ -13,7 +13,7 @@
 # measures (e.g. BENCH_ONLY=kpis; see measure.py --only).
 set -euo pipefail
 TIER=${1:-S}
-case "$TIER" in S|M|L) ;; *) echo "usage: $0 S|M|L" >&2; exit 2 ;; esac
+case "$TIER" in S|M|L|demo) ;; *) echo "usage: $0 S|M|L|demo" >&2; exit 2 ;; esac
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 VENV=${VENV:-$HERE/.venv}
 DB=${BENCH_DB:-bench_$(echo "$TIER" | tr 'SML' 'sml')}
@@ -23,6 +23,15 @@ NICE=(nice -n "${BENCH_NICE:-10}")
 ODOO=("${NICE[@]}" "$VENV/bin/python" "$VENV/bin/odoo" -c "$CONF")
 PY=("${NICE[@]}" "$VENV/bin/python")
 started=$(date +%s)
+
+if [ "$TIER" = demo ]; then
+    # the screens on the demo database of `make run` (created by `make demo`)
+    DB=${BENCH_DB:-followup_demo}
+    psql -d "$DB" -Atqc "SELECT 1" >/dev/null 2>&1 || { echo "[bench] no database $DB: run make demo first" >&2; exit 2; }
+    echo "[bench] measuring the screens of $DB (machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
+    exec "${PY[@]}" "$HERE/benchmarks/measure.py" -c "$CONF" -d "$DB" --tier demo \
+        --only "${BENCH_ONLY:-list,screens,kpis}" --json "${TMPDIR:-/tmp}/bench_$DB.json"
+fi
 
 installed=$(psql -d "$DB" -Atqc "SELECT 1 FROM ir_module_module WHERE name = '$MODULE' AND state = 'installed'" 2>/dev/null || true)
 if [ "$installed" != 1 ]; then
