@@ -176,8 +176,8 @@ class AccountFollowupCharge(models.Model):
         rate_breaks = SQL()
         if reference:
             rate_breaks = SQL(
-                """UNION
-                   SELECT s.line_id, r.date_from
+                """UNION ALL
+                   SELECT s.line_id, r.date_from, 0
                      FROM spans s
                      JOIN account_followup_reference_rate r
                        ON r.company_id = %(company)s
@@ -217,29 +217,38 @@ class AccountFollowupCharge(models.Model):
                  WHERE pr.max_date > s.start
               GROUP BY pr.debit_move_id, pr.max_date
             ),
-            breaks AS (
-                SELECT line_id, start AS d FROM spans
-                UNION
-                SELECT p.line_id, p.max_date FROM pays p
+            paid_total AS (
+                SELECT line_id, SUM(amount) AS amount FROM pays GROUP BY line_id
+            ),
+            cuts AS (
+                -- where the period is cut, with what was paid on that day
+                SELECT line_id, start AS d, 0 AS paid FROM spans
+                UNION ALL
+                SELECT p.line_id, p.max_date, p.amount FROM pays p
                  WHERE p.max_date <= %(day)s::date
                 %(rate_breaks)s
             ),
+            breaks AS (
+                SELECT line_id, d, SUM(paid) AS paid FROM cuts GROUP BY line_id, d
+            ),
             segments AS (
                 SELECT b.line_id, b.d AS seg_from,
-                       COALESCE(LEAD(b.d) OVER w - 1, %(day)s::date) AS seg_to
+                       COALESCE(LEAD(b.d) OVER w - 1, %(day)s::date) AS seg_to,
+                       -- paid from the start of the span up to this day included
+                       SUM(b.paid) OVER w AS paid_so_far
                   FROM breaks b
                 WINDOW w AS (PARTITION BY b.line_id ORDER BY b.d)
             ),
             valued AS (
+                -- what was left to pay on those days: today's residual plus what
+                -- was paid after them
                 SELECT sg.line_id, sg.seg_from, sg.seg_to,
                        sg.seg_to - sg.seg_from + 1 AS days,
-                       s.residual + COALESCE(
-                           (SELECT SUM(p.amount) FROM pays p
-                             WHERE p.line_id = sg.line_id
-                               AND p.max_date > sg.seg_from), 0) AS base,
+                       s.residual + COALESCE(pt.amount, 0) - sg.paid_so_far AS base,
                        %(rate)s AS rate
                   FROM segments sg
                   JOIN spans s ON s.line_id = sg.line_id
+             LEFT JOIN paid_total pt ON pt.line_id = sg.line_id
             ),
             islands AS (
                 SELECT v.*,
@@ -296,10 +305,14 @@ class AccountFollowupCharge(models.Model):
         return SQL(
             """
             SELECT r.id AS reminder_id, r.partner_id, r.fee_amount, r.date,
-                   (SELECT MIN(rel.line_id)
-                      FROM account_followup_reminder_line_rel rel
-                     WHERE rel.reminder_id = r.id) AS line_id
+                   first.line_id, fl.move_id
               FROM account_followup_reminder r
+         LEFT JOIN LATERAL (
+                    SELECT MIN(rel.line_id) AS line_id
+                      FROM account_followup_reminder_line_rel rel
+                     WHERE rel.reminder_id = r.id
+                   ) first ON TRUE
+         LEFT JOIN account_move_line fl ON fl.id = first.line_id
               JOIN res_partner cp ON cp.id = r.partner_id
              WHERE r.company_id = %(company)s
                AND r.fee_amount > 0
@@ -389,13 +402,12 @@ class AccountFollowupCharge(models.Model):
         for row in self.env.execute_query_dict(
             self._fee_sql(company, day, partner_ids)
         ):
-            line = self.env["account.move.line"].browse(row["line_id"] or [])
             charges.append(
                 {
                     "kind": "fee",
                     "partner_id": row["partner_id"],
                     "line_id": row["line_id"] or False,
-                    "move_id": line.move_id.id if line else False,
+                    "move_id": row["move_id"] or False,
                     "reminder_id": row["reminder_id"],
                     "amount": currency.round(float(row["fee_amount"])),
                     "currency_id": currency.id,
