@@ -602,7 +602,7 @@ class ResPartner(models.Model):
     )
     # (whether the company charges: no figure, readable by whoever sees the form)
     followup_charges_enabled = fields.Boolean(
-        compute="_compute_followup_charges_enabled"
+        string="Charges for paying late on", compute="_compute_followup_charges_enabled"
     )
 
     @api.depends_context("company")

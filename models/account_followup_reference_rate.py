@@ -242,7 +242,8 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.followup_charge_level_id", readonly=False
     )
     followup_reference_rate_count = fields.Integer(
-        compute="_compute_followup_reference_rate_count"
+        string="Reference rates entered",
+        compute="_compute_followup_reference_rate_count",
     )
 
     @api.depends("company_id")

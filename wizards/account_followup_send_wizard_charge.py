@@ -6,7 +6,9 @@ from odoo import api, fields, models
 class AccountFollowupSendWizard(models.TransientModel):
     _inherit = "account.followup.send.wizard"
 
-    charge_available = fields.Boolean(compute="_compute_charge_available")
+    charge_available = fields.Boolean(
+        string="Charges for paying late on", compute="_compute_charge_available"
+    )
     charge_fees = fields.Boolean(
         string="Charge late-payment fees",
         help="Also prepare the draft invoice of the interest, compensation and fees "
