@@ -469,7 +469,7 @@ class AccountFollowupCharge(models.Model):
         commercial partner ``partner``, and the charge records linking each line
         to what it covers."""
         company = self.env.company
-        product = company.followup_charge_product_id
+        product = company._followup_charge_product()
         by_currency = defaultdict(list)
         for charge in charges:
             by_currency[charge["currency_id"]].append(charge)

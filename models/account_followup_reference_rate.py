@@ -57,7 +57,7 @@ class AccountFollowupReferenceRate(models.Model):
     date_from = fields.Date(string="From", required=True)
     rate = fields.Float(
         string="Rate (%)",
-        digits=(16, 4),
+        digits=(16, 3),
         required=True,
         help="Annual rate, in percent (the central bank's reference rate; the "
         "company's margin is added to it).",
@@ -86,12 +86,12 @@ class ResCompany(models.Model):
     )
     followup_interest_rate = fields.Float(
         string="Annual interest rate (%)",
-        digits=(16, 4),
+        digits=(16, 2),
         help="For a fixed rate: the annual rate, in percent.",
     )
     followup_interest_margin = fields.Float(
         string="Margin over the reference rate (points)",
-        digits=(16, 4),
+        digits=(16, 2),
         default=8.0,
         help="Added to the reference rate in force on each day. EU late-payment law "
         "(Directive 2011/7/EU): at least 8 points.",
@@ -148,6 +148,19 @@ class ResCompany(models.Model):
                         "cannot be negative."
                     )
                 )
+
+    def _followup_charge_product(self):
+        """The product of the charge invoice lines: the company's, else the one
+        the addon installs (a company that existed before the charges came)."""
+        self.ensure_one()
+        return (
+            self.followup_charge_product_id
+            or self.env.ref(
+                "account_payment_followup.product_followup_charges",
+                raise_if_not_found=False,
+            )
+            or self.env["product.product"]
+        )
 
     def _followup_charges_enabled(self):
         """Whether the company charges anything for paying late."""
