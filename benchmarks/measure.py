@@ -42,6 +42,8 @@ TARGETS = {
     # issue 11: no screen over 1 s; the statement of a 500-line customer under 2 s
     "screen_s": 1.0,
     "big_statement_form_s": 2.0,
+    # issue 19: the charges for paying late of every customer
+    "charges_s": {"S": 5.0, "M": 5.0, "L": None, "demo": None},
 }
 RUNS = 3
 # Fewer partners processed than this: the per-partner figures are printed, not judged.
@@ -735,6 +737,74 @@ class Measure:
             TARGETS["kpis_trend_s"][self.tier],
         )
 
+    def charges(self):
+        """``res.partner._followup_charges`` of every customer of the main
+        company at once (set-based), after switching the charges on in this
+        rolled-back transaction: interest at the reference rate + 8 with a rate
+        change within the year, 40 of compensation per invoice, and a fee on the
+        reminders of a level."""
+        company = self.company
+        company.write(
+            {
+                "followup_interest_type": "reference",
+                "followup_interest_margin": 8.0,
+                "followup_compensation_amount": 40.0,
+                "followup_charge_b2b_only": False,
+            }
+        )
+        Rate = self.env["account.followup.reference.rate"]
+        if not Rate.search_count([("company_id", "=", company.id)]):
+            Rate.create(
+                [
+                    {"company_id": company.id, "date_from": day, "rate": rate}
+                    for day, rate in (
+                        ("2024-07-01", 4.25),
+                        ("2025-01-01", 3.15),
+                        ("2025-07-01", 2.15),
+                    )
+                ]
+            )
+        if "kpis" in self.results:
+            # made already in this transaction
+            reminders = self.results["kpis"]["reminders"]
+        else:
+            reminders, _lines = self._make_reminders()
+        self.cr.execute(
+            "UPDATE account_followup_reminder SET fee_amount = 10 WHERE company_id = %s",
+            [company.id],
+        )
+        self.env.invalidate_all()
+        customers = self.Partner.search(
+            [("name", "like", "Bench Customer %"), ("parent_id", "=", False)]
+        )
+        seconds, queries, charges = self.timed(
+            lambda: customers.with_env(self.Partner.env)._followup_charges()
+        )
+        kinds = {}
+        for charge in charges:
+            kinds[charge["kind"]] = kinds.get(charge["kind"], 0) + 1
+        self.results["charges"] = {
+            "customers": len(customers),
+            "reminders": reminders,
+            "charges": len(charges),
+            "by_kind": kinds,
+            "seconds": seconds,
+            "queries": queries,
+        }
+        say(
+            "charges of %s customers: %s charges (%s), %.3f s, %s queries",
+            len(customers),
+            len(charges),
+            ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items())),
+            seconds,
+            queries,
+        )
+        self.target(
+            "charges for paying late, all customers (s)",
+            seconds,
+            TARGETS["charges_s"][self.tier],
+        )
+
     def report(self):
         say("")
         say("%-58s %12s %10s  %s", "target", "measured", "target", "")
@@ -790,7 +860,7 @@ def main():
     parser.add_argument(
         "--only",
         help="comma-separated measures to run (status, list, explain, statement, "
-        "letters, process, kpis, screens); all by default",
+        "letters, process, kpis, screens, charges); all by default",
     )
     args = parser.parse_args()
     registry = boot(args.config, args.database)
@@ -855,6 +925,8 @@ def main():
             measure.kpis()
         if wanted("screens"):
             measure.screens()
+        if wanted("charges"):
+            measure.charges()
         ok = measure.report()
         cr.rollback()
     if args.json:

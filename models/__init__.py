@@ -27,3 +27,5 @@ from . import account_partial_reconcile
 from . import account_followup_holiday
 from . import account_followup_delivery
 from . import account_followup_schedule
+from . import account_followup_reference_rate
+from . import account_followup_charge
