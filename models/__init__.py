@@ -29,3 +29,4 @@ from . import account_followup_delivery
 from . import account_followup_schedule
 from . import account_followup_reference_rate
 from . import account_followup_charge
+from . import res_partner_charges
