@@ -20,3 +20,4 @@ from . import account_followup_dispute
 from . import account_partial_reconcile
 from . import account_followup_holiday
 from . import account_followup_delivery
+from . import account_followup_jobs
