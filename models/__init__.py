@@ -21,3 +21,4 @@ from . import account_partial_reconcile
 from . import account_followup_holiday
 from . import account_followup_delivery
 from . import account_followup_jobs
+from . import account_followup_readonly
