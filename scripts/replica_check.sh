@@ -20,7 +20,8 @@ CONF=${REPLICA_CONF:-$VENV/odoo.conf}
 NAME=followup_replica_$$
 say() { printf '[replica] %s\n' "$*"; }
 die() { printf '[replica] FAILED: %s\n' "$*" >&2; exit 1; }
-SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+SUDO=""; AS_POSTGRES=(runuser -u postgres --)
+if [ "$(id -u)" != 0 ]; then SUDO=sudo; AS_POSTGRES=(sudo -u postgres); fi
 
 psql -d "$DB" -Atqc "SELECT 1 FROM ir_module_module WHERE name = 'account_payment_followup' AND state = 'installed'" 2>/dev/null | grep -q 1 \
     || die "no database $DB with the addon: run 'make demo' first (or set REPLICA_DB)"
@@ -52,7 +53,7 @@ if ! grep -Eq '^[[:space:]]*local[[:space:]]+replication' "$HBA"; then
 fi
 $SUDO pg_createcluster "$VER" "$NAME" -p "$PORT" -d "$TMP/data" >/dev/null
 $SUDO rm -rf "$TMP/data"
-$SUDO -u postgres pg_basebackup -p "$PRIMARY_PORT" -D "$TMP/data" -R -X stream -c fast
+"${AS_POSTGRES[@]}" pg_basebackup -p "$PRIMARY_PORT" -D "$TMP/data" -R -X stream -c fast
 CONFD="/etc/postgresql/$VER/$NAME/conf.d"
 $SUDO mkdir -p "$CONFD"
 printf "hot_standby = on\nlog_statement = 'all'\nlog_line_prefix = '%%m [%%p] %%a '\n" | $SUDO tee "$CONFD/replica_check.conf" >/dev/null
@@ -75,11 +76,11 @@ run_checks() {  # run_checks OUT [odoo options...]: serve, call, write the resul
         curl -fs -o /dev/null "http://127.0.0.1:$http/web/webclient/version_info" -H 'Content-Type: application/json' -d '{}' && break
         sleep 1
     done
-    "$VENV/bin/python" - "http://127.0.0.1:$http" "$DB" "$TMP/$out.json" "$RLOG" "$PORT" "$PRIMARY_PORT" <<'PY'
+    "$VENV/bin/python" - "http://127.0.0.1:$http" "$DB" "$TMP/$out.json" "$RLOG" "$PORT" "$PRIMARY_PORT" "$out" <<'PY'
 import json, re, subprocess, sys, time, urllib.request
 from http.cookiejar import CookieJar
 
-url, db, out, rlog, rport, pport = sys.argv[1:]
+url, db, out, rlog, rport, pport, mode = sys.argv[1:]
 opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
 
 def rpc(path, params):
@@ -113,16 +114,17 @@ def on_replica(label, func):
               if re.search(r"statement:\s*(INSERT|UPDATE|DELETE)\b", s, re.I)]
     return result, {"label": label, "statements": len(statements), "writes": writes}
 
-def wait_replayed():
-    lsn = subprocess.check_output(
-        ["psql", "-p", pport, "-d", "postgres", "-Atqc", "SELECT pg_current_wal_lsn()"], text=True).strip()
-    for _ in range(50):
-        done = subprocess.check_output(
-            ["psql", "-p", rport, "-d", "postgres", "-Atqc",
-             f"SELECT pg_last_wal_replay_lsn() >= '{lsn}'::pg_lsn"], text=True).strip()
-        if done == "t":
+def wait_replayed(wizard_id):
+    """Until the replica has replayed the analysis form saved on the primary."""
+    for _ in range(150):
+        seen = subprocess.check_output(
+            ["psql", "-p", rport, "-d", db, "-Atqc",
+             f"SELECT count(*) FROM account_followup_analysis_wizard WHERE id = {wizard_id}"],
+            text=True).strip()
+        if seen == "1":
             return
         time.sleep(0.2)
+    raise SystemExit("the replica did not replay the analysis form within 30 s")
 
 rpc("/web/session/authenticate", {"db": db, "login": "admin", "password": "admin"})
 ctx = {"lang": "en_US", "tz": "UTC"}
@@ -156,7 +158,8 @@ wizard, seen = on_replica("analysis form saved (write)", lambda: call(
     {"specification": {"id": {}}, "context": ctx}))
 traces.append(seen)
 wizard_id = wizard[0]["id"]
-wait_replayed()
+if mode == "replica":
+    wait_replayed(wizard_id)
 figures = ["receivables", "sales", "dso", "cei", "aging_total", "aging_90_plus"]
 trace("analysis figures", lambda: call(
     "account.followup.analysis.wizard", "web_read", [[wizard_id]],
@@ -168,6 +171,9 @@ trace("analysis: aging pivot", lambda: call(
     "account.followup.aging", "web_read_group", [],
     {"domain": [], "fields": ["residual:sum"], "groupby": ["bucket"],
      "context": {**ctx, **aging["context"]}}))
+# each run saves its own analysis form: its id differs, its figures must not
+results["analysis figures"] = [
+    {k: v for k, v in row.items() if k != "id"} for row in results["analysis figures"]]
 for action in ("statement (button)", "analysis: aging (button)"):
     if action in results:
         results[action] = {k: results[action].get(k) for k in ("res_model", "res_id", "context", "name")}
