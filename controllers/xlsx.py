@@ -41,6 +41,7 @@ class FollowupXlsxController(http.Controller):
         type="http",
         auth="user",
         methods=["GET"],
+        readonly=True,
     )
     def statement_xlsx(self, partner_ids="", company_id=None, **kwargs):
         env = self._company_env(company_id)
@@ -61,6 +62,7 @@ class FollowupXlsxController(http.Controller):
         type="http",
         auth="user",
         methods=["GET"],
+        readonly=True,
     )
     def analysis_xlsx(self, date_from=None, date_to=None, company_id=None, **kwargs):
         env = self._company_env(company_id)

@@ -30,3 +30,5 @@ from . import account_followup_schedule
 from . import account_followup_reference_rate
 from . import account_followup_charge
 from . import res_partner_charges
+from . import account_followup_jobs
+from . import account_followup_readonly

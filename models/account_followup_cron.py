@@ -194,6 +194,9 @@ class AccountFollowupExecution(models.AbstractModel):
         todo.sort(key=lambda item: attempts[item] > 0)
         if auto_commit:
             self.env.cr.commit()  # pylint: disable=invalid-commit
+        if self._jobs_enabled():
+            # queue_job installed: the batches run as jobs (account_followup_jobs)
+            return self._cron_enqueue(todo, attempts, batch_size)
         total = len(todo)
         done = 0
         retried = set()

@@ -5,7 +5,8 @@
 #     prettier hook) from the distribution;
 #   - the Odoo 18.0 source from $ODOO_SRC, or a shallow clone of Odoo's 18.0 branch;
 #   - a Python 3.11 virtualenv in $VENV with Odoo's requirements, the addon's own
-#     (requirements.txt: holidays) and the dev tools (requirements-dev.txt: pytest-odoo, ruff, pylint-odoo, whool, pre-commit);
+#     (requirements.txt: holidays), the dev tools (requirements-dev.txt: pytest-odoo, ruff, pylint-odoo, whool, pre-commit)
+#     and OCA's queue_job (requirements-optional.txt, optional at run time);
 #   - the addon exposed to Odoo under its own name, whatever the checkout's folder is called;
 #   - PostgreSQL reachable on the local socket with a role for the current user;
 #   - an Odoo configuration file, $VENV/odoo.conf.
@@ -122,7 +123,7 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 PIP=("$VENV/bin/python" -m pip --disable-pip-version-check -q)
 stamp="$VENV/.requirements.sha"
-want=$(cat "$ODOO_SRC/requirements.txt" "$HERE/requirements.txt" "$HERE/requirements-dev.txt" "$0" | sha1sum | cut -d' ' -f1)
+want=$(cat "$ODOO_SRC/requirements.txt" "$HERE/requirements.txt" "$HERE/requirements-dev.txt" "$HERE/requirements-optional.txt" "$0" | sha1sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     say "installing Odoo's requirements and the dev tools into $VENV (a few minutes the first time)"
     # Quirks of Odoo 18's requirements on Python 3.11: cbor2 5.4.2 no longer builds (5.4.6
@@ -135,6 +136,8 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     # the addon's own run-time requirements (requirements.txt), then the dev tools
     "${PIP[@]}" install -r "$HERE/requirements.txt"
     "${PIP[@]}" install -r "$HERE/requirements-dev.txt"
+    # OCA's queue_job (requirements-optional.txt), without its `odoo` requirement
+    "${PIP[@]}" install --no-deps -r "$HERE/requirements-optional.txt"
     echo "$want" > "$stamp"
 fi
 # Odoo itself: importable from the source tree (a .pth file, like `pip install -e`).
@@ -171,14 +174,21 @@ fi
 [ "$(id -un)" != postgres ] || die "Odoo refuses to connect as 'postgres': run this as another user."
 
 # --- 6. Odoo configuration ----------------------------------------------------------------
+# addons installed as wheels (queue_job) land in site-packages/odoo/addons
+WHEEL_ADDONS=""
+[ -d "$site/odoo/addons" ] && WHEEL_ADDONS=",$site/odoo/addons"
 cat > "$VENV/odoo.conf" <<CONF
 [options]
-addons_path = $VENV/addons,$ODOO_ADDONS
+addons_path = $VENV/addons,$ODOO_ADDONS$WHEEL_ADDONS
 data_dir = $VENV/data
 db_host = False
 db_port = False
 admin_passwd = admin
 http_interface = 127.0.0.1
 list_db = True
+
+[queue_job]
+# the job runner's channels (when queue_job is installed and loaded, see scripts/run.sh)
+channels = root:2,root.followup:2
 CONF
 say "ready: Odoo $ODOO_SRC, Python $("$VENV/bin/python" -V 2>&1 | cut -d' ' -f2), config $VENV/odoo.conf"

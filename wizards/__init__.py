@@ -7,3 +7,4 @@ from . import account_followup_send_wizard
 from . import account_followup_dispute_resolve
 from . import account_followup_send_wizard_delivery
 from . import account_followup_send_wizard_charge
+from . import account_followup_analysis_readonly
