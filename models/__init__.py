@@ -20,3 +20,7 @@ from . import account_followup_dispute
 from . import account_partial_reconcile
 from . import account_followup_holiday
 from . import account_followup_delivery
+from . import account_followup_portal_access
+from . import res_partner_portal
+from . import account_followup_send_portal
+from . import account_followup_portal_answers
