@@ -21,7 +21,7 @@ _logger = logging.getLogger(__name__)
 
 # what the customer may attach to a dispute
 DISPUTE_MIMETYPES = ("application/pdf", "image/png", "image/jpeg")
-DISPUTE_MAX_BYTES = 10 * 1024 * 1024
+DISPUTE_MAX_BYTES = 8 * 1024 * 1024
 # what the page says after a form was sent (Post/Redirect/Get: a reload sends
 # nothing again)
 DONE_MESSAGES = ("promise", "promise_again", "dispute", "dispute_again")

@@ -2,17 +2,19 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import secrets
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.tools import SQL, consteq
 # what the upgrade adds to the default templates of an older database (the same as
 # in data/mail_template_data.xml and data/sms_template_data.xml)
-EMAIL_LINK = """<t t-set="followup_portal_url" t-value="object._followup_portal_link()"></t>
+EMAIL_LINK = Markup("""<t t-set="followup_portal_url" t-value="object._followup_portal_link()"></t>
     <p t-if="followup_portal_url" class="o_followup_portal_link">
         <a t-att-href="followup_portal_url" style="display: inline-block; background-color: #875A7B; padding: 8px 16px; color: #ffffff; text-decoration: none; border-radius: 5px;">Pay or answer online</a>
         <br>
         On your page you can pay, tell us when you will pay or dispute an invoice.
     </p>
-    """
+    """)
 SMS_LINK = " Pay or reply online: {{ object._followup_portal_link() }}"
 
 
@@ -175,6 +177,7 @@ class AccountFollowupPortalAccess(models.Model):
             if start < 0:
                 start = body.rfind("</div>")
             if start >= 0:
+                body = Markup(body)
                 email.body_html = body[:start] + EMAIL_LINK + body[start:]
         sms = self.env.ref(
             "account_payment_followup.sms_template_followup", raise_if_not_found=False
