@@ -129,6 +129,8 @@ class FollowupPortal(PortalAccount, AccountPaymentPortal):
         done = kwargs.get("done")
         return {
             "page_name": "followup",
+            # Odoo's default logo reads "Your logo": the letterhead shows none then
+            "has_logo": bool(company.logo) and company.logo != company._get_logo(),
             "partner": partner,
             "company": company,
             "statement": statement,

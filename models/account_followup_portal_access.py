@@ -6,6 +6,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.tools import SQL, consteq
+
 # what the upgrade adds to the default templates of an older database (the same as
 # in data/mail_template_data.xml and data/sms_template_data.xml)
 EMAIL_LINK = Markup("""<t t-set="followup_portal_url" t-value="object._followup_portal_link()"></t>
@@ -105,7 +106,8 @@ class AccountFollowupPortalAccess(models.Model):
             )
         )
         return {
-            partner_id: None if revoked else token for partner_id, token, revoked in rows
+            partner_id: None if revoked else token
+            for partner_id, token, revoked in rows
         }
 
     @api.model

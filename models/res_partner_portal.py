@@ -84,7 +84,9 @@ class ResPartner(models.Model):
         rendering (``_followup_portal_ensure``)."""
         self.ensure_one()
         tokens = self.env["account.followup.portal.access"]._read_tokens(self)
-        return self._followup_portal_build_url(tokens.get(self.commercial_partner_id.id))
+        return self._followup_portal_build_url(
+            tokens.get(self.commercial_partner_id.id)
+        )
 
     def _followup_portal_ensure(self):
         """Create the missing tokens of these customers in the current company

@@ -26,8 +26,8 @@ class ReportFollowupLetter(models.AbstractModel):
             links[partner.id] = link
             # an image in the page: wkhtmltopdf fetches nothing
             png = Report.barcode("QR", link, width=240, height=240, barBorder=0)
-            qr_codes[partner.id] = "data:image/png;base64,{}".format(
-                base64.b64encode(png).decode()
+            qr_codes[partner.id] = (
+                f"data:image/png;base64,{base64.b64encode(png).decode()}"
             )
         values["followup_portal_links"] = links
         values["followup_portal_qr_codes"] = qr_codes

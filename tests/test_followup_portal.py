@@ -106,13 +106,14 @@ class TestFollowupPortal(FollowupCommon, HttpCase):
         self.assertIn(self.overdue2.name, disputed_row)
         self.assertIn("Disputed", disputed_row)
         # the disputed invoice counts in no total: 1,000 + 300 due, 1,000 overdue
-        totals = re.search(
-            r'o_followup_portal_total_due">([^<]*)<', html
-        ).group(1)
+        totals = re.search(r'o_followup_portal_total_due">([^<]*)<', html).group(1)
         self.assertIn("1,300.00", totals)
-        self.assertIn("1,000.00", re.search(
-            r'o_followup_portal_total_overdue"[^>]*>(.*?)</div>', html, re.S
-        ).group(1))
+        self.assertIn(
+            "1,000.00",
+            re.search(
+                r'o_followup_portal_total_overdue"[^>]*>(.*?)</div>', html, re.S
+            ).group(1),
+        )
         # a Pay link per invoice, the statement, the promise and dispute forms
         for move in (self.overdue, self.not_due, self.overdue2):
             self.assertIn(f"/pay/{move.id}?access_token=", html)
@@ -155,7 +156,10 @@ class TestFollowupPortal(FollowupCommon, HttpCase):
         good = self.page_path()
         self.assertEqual(
             self.url_open(
-                good.replace(f"/my/followup/{self.company.id}/", f"/my/followup/{other_company.id}/")
+                good.replace(
+                    f"/my/followup/{self.company.id}/",
+                    f"/my/followup/{other_company.id}/",
+                )
             ).status_code,
             403,
         )
@@ -175,9 +179,7 @@ class TestFollowupPortal(FollowupCommon, HttpCase):
         self.assertEqual(self.url_open(old).status_code, 403)
         self.assertEqual(self.url_open(new).status_code, 200)
         self.assertFalse(self.customer.followup_portal_revoked)
-        self.assertIn(
-            "was revoked", " ".join(self.customer.message_ids.mapped("body"))
-        )
+        self.assertIn("was revoked", " ".join(self.customer.message_ids.mapped("body")))
 
     def test_statement_pdf_and_pay_links(self):
         response = self.url_open(self.page_path().replace("?", "/statement?"))
@@ -415,10 +417,14 @@ class TestFollowupPortal(FollowupCommon, HttpCase):
         self.assertIn("Pay or answer online", str(email.body))
         sms = reminder.sms_message_id
         self.assertIn(link, sms.body)
-        html = self.env["ir.actions.report"]._render_qweb_html(
-            "account_payment_followup.res_partner_action_report_followup_letter",
-            self.customer.ids,
-        )[0].decode()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html(
+                "account_payment_followup.res_partner_action_report_followup_letter",
+                self.customer.ids,
+            )[0]
+            .decode()
+        )
         self.assertIn(link.replace("&", "&amp;"), html)
         self.assertIn('src="data:image/png;base64,', html)
 
@@ -426,10 +432,14 @@ class TestFollowupPortal(FollowupCommon, HttpCase):
         """A document of a customer without a token prints no link and creates
         none (the report runs in another transaction than the print action)."""
         Access = self.env["account.followup.portal.access"]
-        html = self.env["ir.actions.report"]._render_qweb_html(
-            "account_payment_followup.res_partner_action_report_followup_letter",
-            self.customer.ids,
-        )[0].decode()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html(
+                "account_payment_followup.res_partner_action_report_followup_letter",
+                self.customer.ids,
+            )[0]
+            .decode()
+        )
         self.assertNotIn("o_followup_portal_link", html)
         template = self.env.ref("account_payment_followup.mail_template_followup")
         rendered = self.env["account.followup.send"]._render_email(
