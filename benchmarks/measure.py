@@ -18,8 +18,10 @@ import json
 import statistics
 import sys
 import time
+import urllib.request
 from contextlib import contextmanager
 from unittest.mock import patch
+from urllib.parse import urlsplit
 
 from generate import PARAM, boot
 from lxml import etree
@@ -44,6 +46,8 @@ TARGETS = {
     "big_statement_form_s": 2.0,
     # issue 19: the charges for paying late of every customer
     "charges_s": {"S": 5.0, "M": 5.0, "L": None, "demo": None},
+    # issue 14: the customer's follow-up page of the customer with 500+ open lines
+    "portal_page_s": 0.3,
 }
 RUNS = 3
 # Fewer partners processed than this: the per-partner figures are printed, not judged.
@@ -404,6 +408,8 @@ class Measure:
         ][:count]
         Report = env["ir.actions.report"]
         report = "account_payment_followup.res_partner_action_report_followup_letter"
+        # what the print action does first: the links the letters print exist
+        self.Partner.browse(partner_ids)._followup_portal_ensure()
         patcher, calls = self._wkhtmltopdf_calls()
         with patcher:
             Report._render_qweb_pdf(report, partner_ids[:1])  # warm-up: assets
@@ -606,6 +612,77 @@ class Measure:
                 self.target(f"{name} (s)", seconds, TARGETS["screen_s"])
             savepoint.rollback()
         self.results["screens"] = figures
+
+    def portal(self):
+        """The customer's follow-up page of the customer with 500+ open lines, as
+        the customer opens it: an HTTP GET of its link on the benchmark's server
+        (the whole request, rendering included). The server reads committed data:
+        the token is created in a transaction of its own, and deleted afterwards
+        when it did not exist before."""
+        big = self._big_partner_ids()
+        if not big or not self.args.report_url:
+            say("portal: no customer with 500+ open lines, or no server")
+            return
+        partner = self.Partner.browse(big[0])
+        lines = len(partner.followup_line_ids)
+        import odoo
+
+        with self.env.registry.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            Access = env["account.followup.portal.access"]
+            existed = bool(
+                Access.search_count(
+                    [
+                        ("partner_id", "=", partner.id),
+                        ("company_id", "=", self.company.id),
+                    ]
+                )
+            )
+            url = (
+                env["res.partner"]
+                .with_company(self.company)
+                .browse(partner.id)
+                ._followup_portal_url()
+            )
+            cr.commit()
+        parts = urlsplit(url)
+        url = f"{self.args.report_url}{parts.path}?{parts.query}"
+
+        def get():
+            with urllib.request.urlopen(url, timeout=60) as response:
+                return response.status, response.read()
+
+        try:
+            seconds, _queries, (status, body) = self.timed(get)
+        finally:
+            if not existed:
+                with self.env.registry.cursor() as cr:
+                    cr.execute(
+                        "DELETE FROM account_followup_portal_access "
+                        "WHERE partner_id = %s AND company_id = %s",
+                        [partner.id, self.company.id],
+                    )
+        rows = body.count(b'class="o_followup_portal_row')
+        self.results["portal"] = {
+            "lines": lines,
+            "rows": rows,
+            "status": status,
+            "seconds": seconds,
+            "bytes": len(body),
+        }
+        say(
+            "portal page of %s lines: HTTP %s, %s rows, %.3f s, %s KB",
+            lines,
+            status,
+            rows,
+            seconds,
+            len(body) // 1024,
+        )
+        if status != 200 or rows < lines:
+            self.checks.append(
+                ("portal page shows every open line", rows, lines, False)
+            )
+        self.target("portal page, 500+ lines (s)", seconds, TARGETS["portal_page_s"])
 
     def _make_reminders(self):
         """Reminders as a year of daily runs leaves them, for the effect of each
@@ -860,7 +937,7 @@ def main():
     parser.add_argument(
         "--only",
         help="comma-separated measures to run (status, list, explain, statement, "
-        "letters, process, kpis, screens, charges); all by default",
+        "letters, portal, process, kpis, screens, charges); all by default",
     )
     args = parser.parse_args()
     registry = boot(args.config, args.database)
@@ -917,6 +994,8 @@ def main():
             measure.explain()
         if wanted("statement"):
             measure.statement()
+        if wanted("portal"):
+            measure.portal()
         if args.letters and wanted("letters"):
             measure.letters(args.letters)
         if args.process and wanted("process"):

@@ -32,3 +32,7 @@ from . import account_followup_charge
 from . import res_partner_charges
 from . import account_followup_jobs
 from . import account_followup_readonly
+from . import account_followup_portal_access
+from . import res_partner_portal
+from . import account_followup_send_portal
+from . import account_followup_portal_answers

@@ -14,7 +14,7 @@ ODOO=("$VENV/bin/python" "$VENV/bin/odoo" -c "$VENV/odoo.conf")
 echo "[test] fresh database $DB"
 dropdb --if-exists "$DB"
 rm -rf "$VENV/data/filestore/$DB"
-"${ODOO[@]}" -d "$DB" -i "$MODULE" --without-demo=all --stop-after-init --log-level=warn
+"${ODOO[@]}" -d "$DB" -i "$MODULE,payment_demo" --without-demo=all --stop-after-init --log-level=warn
 
 # the linters and the wheel first, so that the output ends with pytest's summary line
 echo "[test] linters"
