@@ -179,8 +179,16 @@ class ResCompany(models.Model):
 
     @api.model
     def _followup_charges_install(self):
-        """At install: the defaults of the charges on every existing company."""
+        """Once per database, at install or at the upgrade that brings the
+        charges: their defaults on every existing company (a rate an accountant
+        deletes afterwards stays deleted)."""
+        # sudo: an install step, run by the module's data
+        params = self.env["ir.config_parameter"].sudo()
+        flag = "account_payment_followup.charges_defaults_installed"
+        if params.get_param(flag):
+            return
         self.search([])._followup_charges_set_defaults()
+        params.set_param(flag, "1")
 
     def _followup_charges_set_defaults(self):
         """The charge product, and for a euro-area company the reference rates

@@ -254,6 +254,14 @@ check(
     "the favorite on Follow-up Reports still opens it",
 )
 
+# what the versions after it bring to a database installed before them
+company = env.ref("base.main_company")
+check(
+    company.followup_charge_product_id == env.ref(f"{M}.product_followup_charges"),
+    f"the company's charge product: {company.followup_charge_product_id.name}",
+)
+check("_followup_portal_link" in (template.body_html or ""), "the reminder email links to the customer's page")
+
 # nothing created twice
 Cron = env["ir.cron"].with_context(active_test=False)
 check(Cron.search_count([("code", "ilike", "_cron_execute_followups")]) == 1, "one daily run")
