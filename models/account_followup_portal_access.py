@@ -9,6 +9,8 @@ from odoo.tools import SQL, consteq
 
 # what the upgrade adds to the default templates of an older database (the same as
 # in data/mail_template_data.xml and data/sms_template_data.xml)
+# the tokens known in the current transaction (``_tokens_cache``)
+TOKENS_CACHE = "account_payment_followup.portal_tokens"
 EMAIL_LINK = Markup("""<t t-set="followup_portal_url" t-value="object._followup_portal_link()"></t>
     <p t-if="followup_portal_url" class="o_followup_portal_link">
         <a t-att-href="followup_portal_url" style="display: inline-block; background-color: #875A7B; padding: 8px 16px; color: #ffffff; text-decoration: none; border-radius: 5px;">Pay or answer online</a>
@@ -67,9 +69,11 @@ class AccountFollowupPortalAccess(models.Model):
         ``company`` (default: the current one), in one query that waits for nobody
         already holding them. {partner id: token, or None when revoked}."""
         company = company or self.env.company
-        partner_ids = partners.commercial_partner_id.ids
+        all_ids = partners.commercial_partner_id.ids
+        cache = self._tokens_cache()
+        partner_ids = [pid for pid in all_ids if (company.id, pid) not in cache]
         if not partner_ids:
-            return {}
+            return {pid: cache[company.id, pid] for pid in all_ids}
         self.flush_model()
         values = SQL(", ").join(
             SQL(
@@ -105,10 +109,29 @@ class AccountFollowupPortalAccess(models.Model):
                 partners=partner_ids,
             )
         )
-        return {
+        tokens = {
             partner_id: None if revoked else token
             for partner_id, token, revoked in rows
         }
+        for partner_id, token in tokens.items():
+            cache[company.id, partner_id] = token
+        return {pid: cache.get((company.id, pid)) for pid in all_ids}
+
+    def write(self, vals):
+        self._tokens_cache().clear()
+        return super().write(vals)
+
+    def unlink(self):
+        self._tokens_cache().clear()
+        return super().unlink()
+
+    @api.model
+    def _tokens_cache(self):
+        """{(company id, partner id): token or None} known in this transaction:
+        filled by ``_ensure`` (the execution ensures a whole batch's tokens in one
+        query), read by ``_read_tokens`` (every email, SMS and letter of the
+        batch), emptied by a new batch and by a revoke or renew."""
+        return self.env.cr.cache.setdefault(TOKENS_CACHE, {})
 
     @api.model
     def _read_tokens(self, partners, company=None):
@@ -118,18 +141,23 @@ class AccountFollowupPortalAccess(models.Model):
         partner_ids = partners.commercial_partner_id.ids
         if not partner_ids:
             return {}
-        self.flush_model()
-        rows = self.env.execute_query(
-            SQL(
-                "SELECT partner_id, access_token, revoked "
-                "FROM account_followup_portal_access "
-                "WHERE company_id = %s AND partner_id = ANY(%s)",
-                company.id,
-                partner_ids,
+        cache = self._tokens_cache()
+        missing = [pid for pid in partner_ids if (company.id, pid) not in cache]
+        if missing:
+            self.flush_model()
+            rows = self.env.execute_query(
+                SQL(
+                    "SELECT partner_id, access_token, revoked "
+                    "FROM account_followup_portal_access "
+                    "WHERE company_id = %s AND partner_id = ANY(%s)",
+                    company.id,
+                    missing,
+                )
             )
-        )
-        found = {pid: None if revoked else token for pid, token, revoked in rows}
-        return {pid: found.get(pid) for pid in partner_ids}
+            found = {pid: None if revoked else token for pid, token, revoked in rows}
+            for pid in missing:
+                cache[company.id, pid] = found.get(pid)
+        return {pid: cache[company.id, pid] for pid in partner_ids}
 
     @api.model
     def _check_token(self, partner, company, token):

@@ -12,3 +12,20 @@ class AccountFollowupSend(models.AbstractModel):
         rendered (rendering only reads it)."""
         partner._followup_portal_ensure()
         return super()._send(partner, level, checked, reminder, **batch)
+
+
+class AccountFollowupExecution(models.AbstractModel):
+    _inherit = "account.followup.execution"
+
+    @api.model
+    def _execute(self, partners, channels=None, raise_errors=False, **kwargs):
+        """The page's links of a whole batch in one query before its reminders
+        are rendered (each rendering then reads its customer's token from the
+        transaction's cache)."""
+        Access = self.env["account.followup.portal.access"]
+        Access._tokens_cache().clear()
+        if partners:
+            Access._ensure(partners)
+        return super()._execute(
+            partners, channels=channels, raise_errors=raise_errors, **kwargs
+        )
