@@ -3,6 +3,7 @@
 import secrets
 
 from markupsafe import Markup
+from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models
 from odoo.tools import SQL, consteq
@@ -71,6 +72,8 @@ class AccountFollowupPortalAccess(models.Model):
         company = company or self.env.company
         all_ids = partners.commercial_partner_id.ids
         cache = self._tokens_cache()
+        if cache is None:
+            cache = {}  # outside a batch: nothing kept
         partner_ids = [pid for pid in all_ids if (company.id, pid) not in cache]
         if not partner_ids:
             return {pid: cache[company.id, pid] for pid in all_ids}
@@ -87,7 +90,33 @@ class AccountFollowupPortalAccess(models.Model):
             )
             for partner_id in partner_ids
         )
-        rows = self.env.execute_query(
+        try:
+            with self.env.cr.savepoint(flush=False):
+                rows = self._insert_tokens(company, partner_ids, values)
+        except pg_errors.SerializationFailure:
+            # another transaction created one of them since this one started: it
+            # is not visible here (repeatable read). Those customers' documents of
+            # this transaction print no link; the next ones will.
+            rows = self.env.execute_query(
+                SQL(
+                    "SELECT partner_id, access_token, revoked "
+                    "FROM account_followup_portal_access "
+                    "WHERE company_id = %s AND partner_id = ANY(%s)",
+                    company.id,
+                    partner_ids,
+                )
+            )
+        tokens = {
+            partner_id: None if revoked else token
+            for partner_id, token, revoked in rows
+        }
+        for partner_id, token in tokens.items():
+            cache[company.id, partner_id] = token
+        return {pid: cache.get((company.id, pid)) for pid in all_ids}
+
+    @api.model
+    def _insert_tokens(self, company, partner_ids, values):
+        return self.env.execute_query(
             SQL(
                 """
                 WITH created AS (
@@ -109,29 +138,28 @@ class AccountFollowupPortalAccess(models.Model):
                 partners=partner_ids,
             )
         )
-        tokens = {
-            partner_id: None if revoked else token
-            for partner_id, token, revoked in rows
-        }
-        for partner_id, token in tokens.items():
-            cache[company.id, partner_id] = token
-        return {pid: cache.get((company.id, pid)) for pid in all_ids}
 
     def write(self, vals):
-        self._tokens_cache().clear()
+        self._tokens_cache_reset()
         return super().write(vals)
 
     def unlink(self):
-        self._tokens_cache().clear()
+        self._tokens_cache_reset()
         return super().unlink()
 
     @api.model
     def _tokens_cache(self):
-        """{(company id, partner id): token or None} known in this transaction:
-        filled by ``_ensure`` (the execution ensures a whole batch's tokens in one
-        query), read by ``_read_tokens`` (every email, SMS and letter of the
-        batch), emptied by a new batch and by a revoke or renew."""
-        return self.env.cr.cache.setdefault(TOKENS_CACHE, {})
+        """{(company id, partner id): token or None} while a batch of reminders
+        executes (``account.followup.execution._execute`` opens it and ensures the
+        batch's tokens in one query, every email, SMS and letter of the batch reads
+        from it); None outside a batch, where each read queries."""
+        return self.env.cr.cache.get(TOKENS_CACHE)
+
+    @api.model
+    def _tokens_cache_reset(self):
+        cache = self._tokens_cache()
+        if cache is not None:
+            cache.clear()
 
     @api.model
     def _read_tokens(self, partners, company=None):
@@ -142,6 +170,8 @@ class AccountFollowupPortalAccess(models.Model):
         if not partner_ids:
             return {}
         cache = self._tokens_cache()
+        if cache is None:
+            cache = {}  # outside a batch: nothing kept
         missing = [pid for pid in partner_ids if (company.id, pid) not in cache]
         if missing:
             self.flush_model()

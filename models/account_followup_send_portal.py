@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, models
 
+from .account_followup_portal_access import TOKENS_CACHE
+
 
 class AccountFollowupSend(models.AbstractModel):
     _inherit = "account.followup.send"
@@ -22,10 +24,16 @@ class AccountFollowupExecution(models.AbstractModel):
         """The page's links of a whole batch in one query before its reminders
         are rendered (each rendering then reads its customer's token from the
         transaction's cache)."""
-        Access = self.env["account.followup.portal.access"]
-        Access._tokens_cache().clear()
-        if partners:
-            Access._ensure(partners)
-        return super()._execute(
-            partners, channels=channels, raise_errors=raise_errors, **kwargs
-        )
+        cache = self.env.cr.cache
+        outer = TOKENS_CACHE in cache
+        if not outer:
+            cache[TOKENS_CACHE] = {}
+        try:
+            if partners:
+                self.env["account.followup.portal.access"]._ensure(partners)
+            return super()._execute(
+                partners, channels=channels, raise_errors=raise_errors, **kwargs
+            )
+        finally:
+            if not outer:
+                cache.pop(TOKENS_CACHE, None)
