@@ -11,19 +11,46 @@ DB=${TEST_DB:-followup_test}
 MODULE=account_payment_followup
 ODOO=("$VENV/bin/python" "$VENV/bin/odoo" -c "$VENV/odoo.conf")
 
-echo "[test] fresh database $DB"
-dropdb --if-exists "$DB"
-rm -rf "$VENV/data/filestore/$DB"
-"${ODOO[@]}" -d "$DB" -i "$MODULE,payment_demo" --without-demo=all --stop-after-init --log-level=warn
-
-# the linters and the wheel first, so that the output ends with pytest's summary line
-echo "[test] linters"
+# The fresh database, the linters, the upgrade test from the previous version and the
+# wheel's install test do not depend on each other: they run side by side (each into its
+# own log, printed in this order), so that the whole run stays short; the output still
+# ends with pytest's summary line.
+LOGS=$(mktemp -d)
+trap 'rm -rf "$LOGS"' EXIT
+echo "[test] fresh database $DB, linters, upgrade test and wheel test, side by side"
+(
+    echo "[test] fresh database $DB"
+    dropdb --if-exists "$DB"
+    rm -rf "$VENV/data/filestore/$DB"
+    "${ODOO[@]}" -d "$DB" -i "$MODULE,payment_demo" --without-demo=all --stop-after-init --log-level=warn
+) >"$LOGS/1-install.log" 2>&1 &
+install=$!
+(
+    echo "[test] linters"
+    bash "$HERE/scripts/lint.sh"
+) >"$LOGS/2-lint.log" 2>&1 &
+lint=$!
+(
+    echo "[test] upgrade from the previous version"
+    bash "$HERE/scripts/test_upgrade.sh"
+) >"$LOGS/3-upgrade.log" 2>&1 &
+upgrade=$!
+(
+    echo "[test] the wheel, installed with demo data in a throw-away database"
+    TEST_DB="$DB" bash "$HERE/scripts/test_wheel.sh"
+) >"$LOGS/4-wheel.log" 2>&1 &
+wheel=$!
 status=0
-bash "$HERE/scripts/lint.sh" || status=$?
-bash "$HERE/scripts/test_upgrade.sh" || status=$?  # from the previous version
-
-echo "[test] the wheel, installed with demo data in a throw-away database"
-TEST_DB="$DB" bash "$HERE/scripts/test_wheel.sh" || status=$?
+installed=0
+wait "$install" || installed=$?
+wait "$lint" || status=$?
+wait "$upgrade" || status=$?
+wait "$wheel" || status=$?
+cat "$LOGS"/*.log
+if [ "$installed" != 0 ]; then
+    echo "[test] the fresh database could not be created: no tests run" >&2
+    exit "$installed"
+fi
 
 echo "[test] pytest-odoo"
 # run from the folder holding the addon's symlink, so that the tests are imported as
