@@ -180,20 +180,25 @@ class AccountFollowupAnalysis(models.AbstractModel):
         currency = company.currency_id
         ends = [end for _start, end in periods]
         starts = [start - timedelta(days=1) for start, _end in periods]
-        balances = self._receivables_at(company, starts + ends)
-        sales = self._sales(company, periods)
-        if aging:
-            agings = [
-                self._aging(date=end, company=company, by_partner=False) for end in ends
-            ]
-            current = {
-                end: aging_row["current"]
-                for end, aging_row in zip(ends, agings, strict=True)
-            }
-        else:
-            agings = [None] * len(periods)
-            current = self._current_receivables(company, ends)
-        by_level = self._by_level(company, periods)
+        # the rebuild of past open amounts reads hundreds of thousands of lines on
+        # a large database: compiling it (PostgreSQL's JIT) costs more than running
+        # it (one month of L: 4.1-4.9 s with JIT, 3.0-3.3 s without)
+        with self.env["account.followup.status"]._without_jit():
+            balances = self._receivables_at(company, starts + ends)
+            sales = self._sales(company, periods)
+            if aging:
+                agings = [
+                    self._aging(date=end, company=company, by_partner=False)
+                    for end in ends
+                ]
+                current = {
+                    end: aging_row["current"]
+                    for end, aging_row in zip(ends, agings, strict=True)
+                }
+            else:
+                agings = [None] * len(periods)
+                current = self._current_receivables(company, ends)
+            by_level = self._by_level(company, periods)
         result = []
         for index, (start, end) in enumerate(periods):
             days = (end - start).days + 1
