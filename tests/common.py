@@ -169,6 +169,40 @@ class FollowupCommon(AccountTestInvoicingCommon):
             .ids
         )
 
+    def payment_term(
+        self, name="Half now, half in a month", shares=((50, 0), (50, 30))
+    ):
+        """A payment term in instalments: ``shares`` of (percent, days)."""
+        return self.env["account.payment.term"].create(
+            {
+                "name": name,
+                "line_ids": [
+                    Command.create(
+                        {"value": "percent", "value_amount": percent, "nb_days": days}
+                    )
+                    for percent, days in shares
+                ],
+            }
+        )
+
+    def status(self, partner=None):
+        """The follow-up status and level of ``partner`` (default: the customer),
+        computed again."""
+        partner = partner or self.customer
+        partner.invalidate_recordset()
+        return partner.followup_status, partner.followup_level_id
+
+    def notes(self, record):
+        """Notes (not emails) logged on ``record``, newest first."""
+        return self.env["mail.message"].search(
+            [
+                ("model", "=", record._name),
+                ("res_id", "=", record.id),
+                ("message_type", "=", "notification"),
+            ],
+            order="id desc",
+        )
+
     def receivable_lines(self, moves):
         return moves.line_ids.filtered(
             lambda line: line.account_id.account_type == "asset_receivable"

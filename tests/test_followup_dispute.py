@@ -42,21 +42,6 @@ class TestFollowupDispute(FollowupCommon):
             "account_payment_followup.account_followup_dispute_reason_quality"
         )
 
-    def status(self, partner=None):
-        partner = partner or self.customer
-        partner.invalidate_recordset()
-        return partner.followup_status, partner.followup_level_id
-
-    def notes(self, record):
-        return self.env["mail.message"].search(
-            [
-                ("model", "=", record._name),
-                ("res_id", "=", record.id),
-                ("message_type", "=", "notification"),
-            ],
-            order="id desc",
-        )
-
     def dispute_from_invoice(self, invoice, reason=None, user=None):
         """Open the dispute as the invoice's Dispute button does."""
         invoice = invoice.with_user(user) if user else invoice
@@ -259,19 +244,7 @@ class TestFollowupDispute(FollowupCommon):
 
     @freeze_time("2026-03-10")
     def test_all_instalments_of_a_disputed_invoice_are_out(self):
-        term = self.env["account.payment.term"].create(
-            {
-                "name": "Half now, half in a month",
-                "line_ids": [
-                    Command.create(
-                        {"value": "percent", "value_amount": 50, "nb_days": 0}
-                    ),
-                    Command.create(
-                        {"value": "percent", "value_amount": 50, "nb_days": 30}
-                    ),
-                ],
-            }
-        )
+        term = self.payment_term()
         invoice = self.env["account.move"].create(
             {
                 "move_type": "out_invoice",

@@ -14,11 +14,6 @@ from .common import FollowupCommon
 class TestFollowupEngine(FollowupCommon):
     """Which lines count, which level a partner is at, and the status search."""
 
-    def status(self, partner=None):
-        partner = partner or self.customer
-        partner.invalidate_recordset()
-        return partner.followup_status, partner.followup_level_id
-
     def totals(self, partner=None):
         partner = partner or self.customer
         partner.invalidate_recordset()

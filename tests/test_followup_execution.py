@@ -41,17 +41,6 @@ class TestFollowupExecution(FollowupCommon):
             ]
         )
 
-    def notes(self, record):
-        """Notes (not emails) logged on ``record``, newest first."""
-        return self.env["mail.message"].search(
-            [
-                ("model", "=", record._name),
-                ("res_id", "=", record.id),
-                ("message_type", "=", "notification"),
-            ],
-            order="id desc",
-        )
-
     def activities(self, partner=None):
         partner = partner or self.customer
         return self.env["mail.activity"].search(

@@ -30,21 +30,6 @@ class TestFollowupPromise(FollowupCommon):
         cls.customer.followup_responsible_id = cls.responsible
         cls.Promise = cls.env["account.followup.promise"]
 
-    def status(self, partner=None):
-        partner = partner or self.customer
-        partner.invalidate_recordset()
-        return partner.followup_status, partner.followup_level_id
-
-    def notes(self, record):
-        return self.env["mail.message"].search(
-            [
-                ("model", "=", record._name),
-                ("res_id", "=", record.id),
-                ("message_type", "=", "notification"),
-            ],
-            order="id desc",
-        )
-
     def promise_from_statement(self, delay="1w", partner=None, **values):
         """Record a promise as the statement's button does."""
         partner = partner or self.customer

@@ -4,7 +4,6 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
@@ -222,19 +221,7 @@ class TestFollowupMorning(FollowupCommon):
         self.assertIn("included in follow-ups again", invoice.message_ids[:1].body)
 
     def _instalment_invoice(self):
-        term = self.env["account.payment.term"].create(
-            {
-                "name": "Half now, half in a month",
-                "line_ids": [
-                    Command.create(
-                        {"value": "percent", "value_amount": 50, "nb_days": 0}
-                    ),
-                    Command.create(
-                        {"value": "percent", "value_amount": 50, "nb_days": 30}
-                    ),
-                ],
-            }
-        )
+        term = self.payment_term()
         invoice = self.make_invoice(due=None, post=False)
         invoice.invoice_payment_term_id = term
         invoice.action_post()

@@ -16,11 +16,6 @@ from .common import FollowupCommon
 
 @tagged("post_install", "-at_install")
 class TestReliabilityDates(FollowupCommon):
-    def status(self, partner=None):
-        partner = partner or self.customer
-        partner.invalidate_recordset()
-        return partner.followup_status, partner.followup_level_id
-
     def test_today_is_the_company_day_not_the_user_day(self):
         """Due on the 20th. At 23:30 UTC on the 20th it is already the 21st in
         Brisbane (UTC+10) but still the 20th in Bogotá (UTC-5); the user's own zone
@@ -115,11 +110,6 @@ class TestReliabilityDates(FollowupCommon):
 
 @tagged("post_install", "-at_install")
 class TestReliabilityBadInput(FollowupCommon):
-    def status(self, partner=None):
-        partner = partner or self.customer
-        partner.invalidate_recordset()
-        return partner.followup_status, partner.followup_level_id
-
     def test_line_without_due_date_uses_the_invoice_date(self):
         with freeze_time("2026-01-10"):
             invoice = self.make_invoice(invoice_date="2026-01-10", due=None)

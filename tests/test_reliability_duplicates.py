@@ -177,19 +177,7 @@ class TestReliabilityPaid(ReliabilityMixin, FollowupCommon):
             self.assertIn("700.00", email.body)
 
     def test_instalments_each_line_reminded_when_it_is_due(self):
-        term = self.env["account.payment.term"].create(
-            {
-                "name": "30% now, 70% in 10 days",
-                "line_ids": [
-                    Command.create(
-                        {"value": "percent", "value_amount": 30.0, "nb_days": 0}
-                    ),
-                    Command.create(
-                        {"value": "percent", "value_amount": 70.0, "nb_days": 10}
-                    ),
-                ],
-            }
-        )
+        term = self.payment_term("30% now, 70% in 10 days", ((30, 0), (70, 10)))
         with freeze_time("2026-01-01"):
             invoice = self.env["account.move"].create(
                 {

@@ -30,19 +30,7 @@ class TestFollowupAnswersTour(FollowupCommon, HttpCase):
             invoice_date=today - timedelta(days=30),
             due=today - timedelta(days=10),
         )
-        term = self.env["account.payment.term"].create(
-            {
-                "name": "Two instalments",
-                "line_ids": [
-                    Command.create(
-                        {"value": "percent", "value_amount": 50, "nb_days": 0}
-                    ),
-                    Command.create(
-                        {"value": "percent", "value_amount": 50, "nb_days": 30}
-                    ),
-                ],
-            }
-        )
+        term = self.payment_term("Two instalments", ((50, 0), (50, 30)))
         instalments = self.env["account.move"].create(
             {
                 "move_type": "out_invoice",
