@@ -97,15 +97,7 @@ class AccountFollowupPortalAccess(models.Model):
             # another transaction created one of them since this one started: it
             # is not visible here (repeatable read). Those customers' documents of
             # this transaction print no link; the next ones will.
-            rows = self.env.execute_query(
-                SQL(
-                    "SELECT partner_id, access_token, revoked "
-                    "FROM account_followup_portal_access "
-                    "WHERE company_id = %s AND partner_id = ANY(%s)",
-                    company.id,
-                    partner_ids,
-                )
-            )
+            rows = self._select_tokens(company, partner_ids)
         tokens = {
             partner_id: None if revoked else token
             for partner_id, token, revoked in rows
@@ -113,6 +105,20 @@ class AccountFollowupPortalAccess(models.Model):
         for partner_id, token in tokens.items():
             cache[company.id, partner_id] = token
         return {pid: cache.get((company.id, pid)) for pid in all_ids}
+
+    @api.model
+    def _select_tokens(self, company, partner_ids):
+        """(partner id, token, revoked) of those of ``partner_ids`` that have one
+        in ``company``, as this transaction sees them."""
+        return self.env.execute_query(
+            SQL(
+                "SELECT partner_id, access_token, revoked "
+                "FROM account_followup_portal_access "
+                "WHERE company_id = %s AND partner_id = ANY(%s)",
+                company.id,
+                partner_ids,
+            )
+        )
 
     @api.model
     def _insert_tokens(self, company, partner_ids, values):
@@ -175,15 +181,7 @@ class AccountFollowupPortalAccess(models.Model):
         missing = [pid for pid in partner_ids if (company.id, pid) not in cache]
         if missing:
             self.flush_model()
-            rows = self.env.execute_query(
-                SQL(
-                    "SELECT partner_id, access_token, revoked "
-                    "FROM account_followup_portal_access "
-                    "WHERE company_id = %s AND partner_id = ANY(%s)",
-                    company.id,
-                    missing,
-                )
-            )
+            rows = self._select_tokens(company, missing)
             found = {pid: None if revoked else token for pid, token, revoked in rows}
             for pid in missing:
                 cache[company.id, pid] = found.get(pid)
