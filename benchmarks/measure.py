@@ -48,6 +48,12 @@ TARGETS = {
     "charges_s": {"S": 5.0, "M": 5.0, "L": None, "demo": None},
     # issue 14: the customer's follow-up page of the customer with 500+ open lines
     "portal_page_s": 0.3,
+    # issue 18: sending in bulk (benchmarks/bulk.py)
+    "bulk_pps": 100.0,
+    "bulk_qpp": 10.0,
+    "bulk_rss_mb": 200.0,
+    "bulk_stored_pps": 10.0,
+    "bulk_rendered_pps": 3.0,
 }
 RUNS = 3
 # Fewer partners processed than this: the per-partner figures are printed, not judged.
@@ -377,6 +383,49 @@ class Measure:
         )
         self.cr.rollback()
         self.env.invalidate_all()
+
+    def bulk(self, count):
+        """Sending in bulk (benchmarks/bulk.py): the daily run on ``count``
+        customers on an email level, then with their invoices' stored PDFs
+        attached, then with PDFs to render (fewer customers)."""
+        import bulk
+
+        self.say = say
+        email = bulk.run(self, count, "email", _rss_mb)
+        stored = bulk.run(self, min(count, 1000), "pdf_stored", _rss_mb)
+        rendered = bulk.run(self, max(count // 50, 20), "pdf_rendered", _rss_mb)
+        judged = email["partners"] >= 1000
+        self.target(
+            "bulk email (customers/s)",
+            email["partners_per_s"],
+            TARGETS["bulk_pps"],
+            True,
+            judged=judged,
+        )
+        self.target(
+            "bulk email (queries/customer)",
+            email["queries_per_partner"],
+            TARGETS["bulk_qpp"],
+            judged=judged,
+        )
+        self.target(
+            "bulk email RSS growth over %s customers (MB)" % email["partners"],
+            email["rss_growth_mb"],
+            TARGETS["bulk_rss_mb"],
+            judged=email["partners"] >= 10_000,
+        )
+        self.target(
+            "bulk, stored invoice PDFs (customers/s)",
+            stored["partners_per_s"],
+            TARGETS["bulk_stored_pps"],
+            True,
+        )
+        self.target(
+            "bulk, invoice PDFs rendered (customers/s)",
+            rendered["partners_per_s"],
+            TARGETS["bulk_rendered_pps"],
+            True,
+        )
 
     def _wkhtmltopdf_calls(self):
         cls = type(self.env["ir.actions.report"])
@@ -933,11 +982,17 @@ def main():
     parser.add_argument("--report-url")
     parser.add_argument("--process", type=int, default=1000)
     parser.add_argument("--letters", type=int, default=20)
+    parser.add_argument(
+        "--bulk",
+        type=int,
+        default=1000,
+        help="customers of the bulk sending measure (email level)",
+    )
     parser.add_argument("--json", help="write the figures to this file")
     parser.add_argument(
         "--only",
         help="comma-separated measures to run (status, list, explain, statement, "
-        "letters, portal, process, kpis, screens, charges); all by default",
+        "letters, portal, process, bulk, kpis, screens, charges); all by default",
     )
     args = parser.parse_args()
     registry = boot(args.config, args.database)
@@ -1000,6 +1055,8 @@ def main():
             measure.letters(args.letters)
         if args.process and wanted("process"):
             measure.process(args.process)
+        if wanted("bulk"):
+            measure.bulk(args.bulk)
         if wanted("kpis"):
             measure.kpis()
         if wanted("screens"):

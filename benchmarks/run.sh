@@ -8,7 +8,8 @@
 #   3. an Odoo server on a free local port for wkhtmltopdf to fetch the report assets;
 #   4. the figures (benchmarks/measure.py), against the targets.
 # Everything runs under `nice`: the machine stays usable. BENCH_DB overrides the database,
-# BENCH_PROCESS / BENCH_LETTERS the number of partners processed and letters printed,
+# BENCH_PROCESS / BENCH_LETTERS / BENCH_BULK the number of partners processed, letters
+# printed and customers of the bulk sending measure,
 # BENCH_CONF the Odoo configuration file ($VENV/odoo.conf), BENCH_ONLY a subset of the
 # measures (e.g. BENCH_ONLY=kpis; see measure.py --only).
 set -euo pipefail
@@ -66,7 +67,7 @@ echo "[bench] measuring (machine: $(nproc) cores, $(free -h | awk '/Mem:/ {print
 status=0
 "${PY[@]}" "$HERE/benchmarks/measure.py" -c "$CONF" -d "$DB" --tier "$TIER" \
     --report-url "http://127.0.0.1:$PORT" --process "${BENCH_PROCESS:-1000}" \
-    --letters "${BENCH_LETTERS:-20}" --json "${TMPDIR:-/tmp}/bench_$DB.json" \
+    --letters "${BENCH_LETTERS:-20}" --bulk "${BENCH_BULK:-1000}" --json "${TMPDIR:-/tmp}/bench_$DB.json" \
     ${BENCH_ONLY:+--only "$BENCH_ONLY"} || status=$?
 echo "[bench] done in $(( $(date +%s) - started )) s (figures also in ${TMPDIR:-/tmp}/bench_$DB.json)"
 exit $status
