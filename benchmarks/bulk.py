@@ -146,7 +146,9 @@ def run(measure, count, variant, rss):
     picked_ids = [pid for ids in picked.values() for pid in ids]
     if variant == "pdf_stored":
         stored = store_invoice_pdfs(env, picked_ids)
-        measure.say("  %s invoice PDFs stored for %s customers", stored, len(picked_ids))
+        measure.say(
+            "  %s invoice PDFs stored for %s customers", stored, len(picked_ids)
+        )
     cls = type(env["account.followup.execution"])
     original_execute = cls._execute
     batches = []
@@ -187,7 +189,9 @@ def run(measure, count, variant, rss):
         patch.object(cls, "_execute", execute),
         patch.object(type(env["ir.mail_server"]), "send_email", no_smtp),
         patch.object(type(env["ir.cron"]), "_notify_progress", lambda *a, **k: None),
-        patch.object(type(env["ir.actions.report"]), "_run_wkhtmltopdf", run_wkhtmltopdf),
+        patch.object(
+            type(env["ir.actions.report"]), "_run_wkhtmltopdf", run_wkhtmltopdf
+        ),
     ]
     if os.environ.get("BENCH_QUERIES"):
         patches.append(kinds_patch)

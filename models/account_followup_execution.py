@@ -107,7 +107,12 @@ class AccountFollowupExecution(models.AbstractModel):
         batch.setdefault("plans", {})
         batch.setdefault("escalations", {})
         batch.setdefault("disputes", {})
-        for partner in self._sudo_partners(partners):
+        todo = self._sudo_partners(partners)
+        if self._bulk_wanted(todo, channels, raise_errors, batch):
+            # the customers whose level only sends an email, together
+            # (account_followup_bulk.py); the others one by one
+            todo = self._execute_bulk(todo, summary, origin, **batch)
+        for partner in todo:
             try:
                 with self.env.cr.savepoint():
                     outcome = self._execute_one(
@@ -330,7 +335,6 @@ class AccountFollowupExecution(models.AbstractModel):
     @api.model
     def _create_reminder(self, partner, level, data, rows, origin, partial):
         """The reminder record of this execution: what it covered, who ran it."""
-        line_ids = [row["line_id"] for row in rows]
         # sudo: nobody writes a reminder but the execution (billing users only read
         # them); see the class docstring for who gets here
         return (
@@ -341,21 +345,25 @@ class AccountFollowupExecution(models.AbstractModel):
                 mail_create_nosubscribe=True,
                 tracking_disable=True,
             )
-            .create(
-                {
-                    "partner_id": partner.id,
-                    "company_id": self.env.company.id,
-                    "level_id": level.id,
-                    "date": self.env.company._followup_today(),
-                    "user_id": False if origin == "cron" else self.env.uid,
-                    "origin": origin,
-                    "partial": bool(partial),
-                    "line_ids": [Command.set(line_ids)],
-                    "amount_due": (data or {}).get("total_due") or 0.0,
-                    "amount_overdue": (data or {}).get("total_overdue") or 0.0,
-                }
-            )
+            .create(self._reminder_values(partner, level, data, rows, origin, partial))
         )
+
+    @api.model
+    def _reminder_values(self, partner, level, data, rows, origin, partial):
+        """The values of the reminder record of an execution."""
+        line_ids = [row["line_id"] for row in rows]
+        return {
+            "partner_id": partner.id,
+            "company_id": self.env.company.id,
+            "level_id": level.id,
+            "date": self.env.company._followup_today(),
+            "user_id": False if origin == "cron" else self.env.uid,
+            "origin": origin,
+            "partial": bool(partial),
+            "line_ids": [Command.set(line_ids)],
+            "amount_due": (data or {}).get("total_due") or 0.0,
+            "amount_overdue": (data or {}).get("total_overdue") or 0.0,
+        }
 
     @api.model
     def _mark_done(
@@ -464,6 +472,18 @@ class AccountFollowupExecution(models.AbstractModel):
     ):
         """One note on the partner saying what was done, linking to the reminder,
         and one on each invoice concerned."""
+        body, actions, invoice_body = self._log_values(
+            partner, level, descriptions, data, reminder, partial=partial
+        )
+        partner._message_log(body=body)
+        reminder.actions = actions
+        moves = (lines or self.env["account.move.line"]).move_id
+        if moves:
+            moves._message_log_batch(bodies=dict.fromkeys(moves.ids, invoice_body))
+
+    @api.model
+    def _log_values(self, partner, level, descriptions, data, reminder, partial=False):
+        """(the partner's note, the reminder's actions, each invoice's note)."""
         currency = self.env.company.currency_id
         total_due = format_amount(
             self.env, (data or {}).get("total_due") or 0, currency
@@ -493,17 +513,13 @@ class AccountFollowupExecution(models.AbstractModel):
             "overdue": total_overdue,
             "link": link,
         }
-        partner._message_log(body=body)
-        reminder.actions = Markup("<ul>%s</ul>") % actions
-        moves = (lines or self.env["account.move.line"]).move_id
-        if moves:
-            channels = ", ".join(str(d) for d in descriptions)
-            invoice_body = Markup("<p>%s</p>") % self.env._(
-                "Payment reminder “%(level)s” sent to the customer (%(actions)s).",
-                level=level.name,
-                actions=channels,
-            )
-            moves._message_log_batch(bodies=dict.fromkeys(moves.ids, invoice_body))
+        channels = ", ".join(str(d) for d in descriptions)
+        invoice_body = Markup("<p>%s</p>") % self.env._(
+            "Payment reminder “%(level)s” sent to the customer (%(actions)s).",
+            level=level.name,
+            actions=channels,
+        )
+        return body, Markup("<ul>%s</ul>") % actions, invoice_body
 
     @api.model
     def _report_failure(self, partner, message):

@@ -14,6 +14,14 @@ from ..tools import CHANNELS
 
 _logger = logging.getLogger(__name__)
 
+# the context of the reminder email's message_post: queued (a batch never waits on
+# the mail server), nobody subscribed, first message of its reminder
+EMAIL_POST_CONTEXT = {
+    "mail_notify_force_send": False,
+    "mail_post_autofollow": False,
+    "followup_first_message": True,
+}
+
 
 class AccountFollowupSend(models.AbstractModel):
     """What leaves: the statement a reminder shows, and for each channel (email,
@@ -325,6 +333,46 @@ class AccountFollowupSend(models.AbstractModel):
             return self._send_email_fallback(
                 partner, level, checked, reminder, **_batch
             )
+        values = self._email_post_values(
+            partner,
+            level,
+            checked,
+            reminder,
+            authors=authors,
+            catchalls=catchalls,
+            email_subject=email_subject,
+            email_body=email_body,
+            attach_invoices=attach_invoices,
+            **_batch,
+        )
+        message = reminder.with_context(**EMAIL_POST_CONTEXT).message_post(**values)
+        reminder.write(
+            {
+                "channel_email": True,
+                "email_message_id": message.id,
+                "email_to": checked["email"],
+                "email_state": "queued",
+            }
+        )
+        return self.env._("email to %(email)s", email=checked["email"])
+
+    @api.model
+    def _email_post_values(
+        self,
+        partner,
+        level,
+        checked,
+        reminder,
+        authors=None,
+        catchalls=None,
+        email_subject=None,
+        email_body=None,
+        attach_invoices=None,
+        **_batch,
+    ):
+        """The arguments of the reminder email's ``message_post`` on ``reminder``
+        (with ``EMAIL_POST_CONTEXT``): rendered, invoices attached, author and
+        reply-to found once per batch (see ``_send_email``)."""
         recipient = checked["recipient"]
         template = checked["template"]
         rendered = self._render_email(
@@ -369,30 +417,17 @@ class AccountFollowupSend(models.AbstractModel):
                     email_from=email_from
                 )[0]
             post_values["author_id"] = authors[email_from]
-        message = reminder.with_context(
-            mail_notify_force_send=False,
-            mail_post_autofollow=False,
-            followup_first_message=True,
-        ).message_post(
+        return {
             **post_values,
-            body=rendered["body_html"],
-            subject=rendered["subject"],
-            partner_ids=recipient.ids,
-            email_from=email_from,
-            attachment_ids=attachment_ids,
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-            email_layout_xmlid="mail.mail_notification_light",
-        )
-        reminder.write(
-            {
-                "channel_email": True,
-                "email_message_id": message.id,
-                "email_to": checked["email"],
-                "email_state": "queued",
-            }
-        )
-        return self.env._("email to %(email)s", email=checked["email"])
+            "body": rendered["body_html"],
+            "subject": rendered["subject"],
+            "partner_ids": recipient.ids,
+            "email_from": email_from,
+            "attachment_ids": attachment_ids,
+            "message_type": "comment",
+            "subtype_xmlid": "mail.mt_comment",
+            "email_layout_xmlid": "mail.mail_notification_light",
+        }
 
     @api.model
     def _invoice_attachments(self, partner):

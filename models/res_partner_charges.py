@@ -156,13 +156,13 @@ class AccountFollowupExecution(models.AbstractModel):
     _inherit = "account.followup.execution"
 
     @api.model
-    def _create_reminder(self, partner, level, data, rows, origin, partial):
-        reminder = super()._create_reminder(partner, level, data, rows, origin, partial)
+    def _reminder_values(self, partner, level, data, rows, origin, partial):
+        values = super()._reminder_values(partner, level, data, rows, origin, partial)
         if level.fee_amount and not partial:
             # the fee of the level at the time it was executed (a fee set later
             # never applies to the reminders already sent)
-            reminder.fee_amount = level.fee_amount
-        return reminder
+            values["fee_amount"] = level.fee_amount
+        return values
 
     @api.model
     def _execute(self, partners, channels=None, raise_errors=False, **kwargs):

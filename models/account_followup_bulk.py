@@ -1,0 +1,546 @@
+# Copyright 2026 Payment Follow-ups contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Sending in bulk: a batch of customers whose level only sends an email executed
+together, with the same result as one by one.
+
+One by one, each customer costs its lock, its status, its lines, its reminder, its
+email (Odoo's ``message_post``: message, recipients, notification email), its stamps
+and its notes: about thirty queries. Here the batch does each of those steps once
+for all its customers: one lock, one status query, one query for the lines, one
+create of the reminders, of the messages, of the emails and of their notifications,
+one note per customer created together, one update of the stamps per level. Every
+record is the one the one-by-one path makes (``tests/test_followup_bulk.py``
+compares them field by field).
+
+What is not an email-only level, or fails a check (no address, blacklisted, locked
+by someone else...), goes the usual way, one by one, where it is reported as
+always. A batch that fails as a whole (an unexpected error) is rolled back and
+executed one by one: one bad customer never stops the others.
+"""
+
+import logging
+from collections import defaultdict
+
+from lxml import etree
+from markupsafe import escape
+from psycopg2 import errors as pg_errors
+
+from odoo import api, models
+from odoo.exceptions import AccessError, RedirectWarning, UserError, ValidationError
+from odoo.tools import SQL, clean_context, split_every
+
+from .account_followup_send import EMAIL_POST_CONTEXT
+from .account_followup_status import FOLLOWUP_COMPUTED_FIELDS
+
+_logger = logging.getLogger(__name__)
+
+# fewer customers than this in a batch: one by one (nothing to gain)
+BULK_MIN_PARTNERS = 2
+# the templates of a batch compiled once (cursor cache key; context flag)
+RENDER_CACHE = "account_payment_followup.bulk_render"
+CHECK_ERRORS = (UserError, AccessError, ValidationError, RedirectWarning)
+
+
+class AccountFollowupExecution(models.AbstractModel):
+    _inherit = "account.followup.execution"
+
+    @api.model
+    def _bulk_wanted(self, partners, channels, raise_errors, batch):
+        """A batch (the daily run, Process on several customers) with the levels'
+        own channels and nothing chosen by hand in the send wizard."""
+        return (
+            len(partners) >= BULK_MIN_PARTNERS
+            and channels is None
+            and not raise_errors
+            and not self.env.context.get("followup_one_by_one")
+            and not any(
+                batch.get(key) is not None
+                for key in (
+                    "email_subject",
+                    "email_body",
+                    "email_recipients",
+                    "attach_invoices",
+                )
+            )
+        )
+
+    @api.model
+    def _execute_bulk(self, partners, summary, origin, **batch):
+        """Execute together the customers of ``partners`` whose level only sends an
+        email; return the others, to be executed one by one. When the batch fails
+        it is rolled back and every customer is returned."""
+        try:
+            with self.env.cr.savepoint():
+                done, rest = self._bulk_run(partners, origin, **batch)
+        except pg_errors.TransactionRollbackError:
+            raise
+        except Exception:
+            _logger.info(
+                "Follow-ups: a batch of %s customers failed together, executing "
+                "them one by one",
+                len(partners),
+                exc_info=True,
+            )
+            return partners
+        for partner, reminder in done:
+            summary["processed"] |= partner
+            summary["reminders"] |= reminder
+            summary["counts"]["email"] += 1
+        return rest
+
+    @api.model
+    def _bulk_lock(self, partners, origin):
+        """{partner id: what ``_cron_lock`` reads} (True outside the daily run) for
+        the partners locked now; the others are held by someone else."""
+        if origin != "cron":
+            return dict.fromkeys(self._lock(partners).ids, True)
+        return self._cron_lock_many(partners)
+
+    @api.model
+    def _bulk_run(self, partners, origin, **batch):
+        """:return: ([(partner, reminder)] executed together, partners left)"""
+        Status = self.env["account.followup.status"]
+        Send = self.env["account.followup.send"]
+        rest = partners.browse()
+        mine = partners.browse()
+        for partner in partners:
+            try:
+                partner._followup_check_company()
+            except UserError:
+                rest |= partner
+                continue
+            mine |= partner
+        states = self._bulk_lock(mine, origin)
+        rest |= mine.filtered(lambda p: p.id not in states)
+        mine = mine.filtered(lambda p: p.id in states)
+        if not mine:
+            return [], rest
+        mine.invalidate_recordset(FOLLOWUP_COMPUTED_FIELDS)
+        all_data = Status._get_data(partner_ids=mine.ids)
+        fields_to_cache = [mine._fields[fname] for fname in FOLLOWUP_COMPUTED_FIELDS]
+        candidates = []
+        for partner in mine:
+            data = all_data.get(partner.id)
+            with self.env.protecting(fields_to_cache, partner):
+                partner._followup_assign_data(data)
+            level, channels = self._resolve_level(partner, data, None)
+            if (
+                not level
+                or channels != ["email"]
+                or (
+                    origin == "cron"
+                    and not self._cron_still_automatic(
+                        partner, level, states[partner.id]
+                    )
+                )
+            ):
+                rest |= partner
+                continue
+            try:
+                checked = Send._check(partner, level, channels, **batch)
+            except CHECK_ERRORS:
+                rest |= partner
+                continue
+            if "fallback" in checked["email"]:
+                rest |= partner
+                continue
+            candidates.append((partner, level, data, checked))
+        if not candidates:
+            return [], rest
+        rows = Status._get_lines_many(
+            partners.browse([partner.id for partner, *_ in candidates])
+        )
+        # sudo: see _create_reminder
+        reminders = (
+            self.env["account.followup.reminder"]
+            .sudo()
+            .with_context(
+                mail_create_nolog=True,
+                mail_create_nosubscribe=True,
+                tracking_disable=True,
+            )
+            .create(
+                [
+                    self._reminder_values(
+                        partner, level, data, rows[partner.id], origin, False
+                    )
+                    for partner, level, data, _checked in candidates
+                ]
+            )
+        )
+        items = [
+            (partner, level, checked["email"], reminder)
+            for (partner, level, _data, checked), reminder in zip(
+                candidates, reminders, strict=True
+            )
+        ]
+        for partner, *_rest in items:
+            partner._followup_portal_ensure()
+        descriptions = Send._send_emails_bulk(items, **batch)
+        self._bulk_mark_done(candidates, reminders, rows, descriptions, origin, batch)
+        done = []
+        for (partner, *_rest), reminder in zip(candidates, reminders, strict=True):
+            done.append((partner, reminder))
+        return done, rest
+
+    @api.model
+    def _bulk_mark_done(self, candidates, reminders, rows, descriptions, origin, batch):
+        """``_mark_done`` and ``_log`` of each customer, written together."""
+        Status = self.env["account.followup.status"]
+        Line = self.env["account.move.line"]
+        today = self.env.company._followup_today()
+        stamps = defaultdict(list)
+        stamped_by_partner = {}
+        next_dates = defaultdict(list)
+        for partner, _level, _data, _checked in candidates:
+            by_level = Status._pending_lines_by_level(rows[partner.id])
+            line_ids = []
+            for level_id, ids in by_level.items():
+                stamps[level_id] += ids
+                line_ids += ids
+            stamped_by_partner[partner.id] = Line.browse(line_ids)
+            next_dates[
+                Status._next_action_date(
+                    rows[partner.id], by_level, plans=batch.get("plans")
+                )
+            ].append(partner.id)
+        stamped = Line
+        for level_id, line_ids in stamps.items():
+            lines = Line.browse(line_ids)
+            lines._followup_stamp(level_id, today)
+            stamped |= lines
+        self.env["account.followup.promise"]._clear_escalation(
+            stamped, pending=batch.get("escalations")
+        )
+        Partner = candidates[0][0].browse()
+        for next_date, partner_ids in next_dates.items():
+            Partner.browse(partner_ids).followup_next_action_date = next_date
+        partners = Partner.browse([partner.id for partner, *_ in candidates])
+        partners.followup_actions_done = False
+        if origin != "cron":
+            partners.filtered("followup_cron_attempts").followup_cron_attempts = 0
+        bodies = {}
+        invoice_bodies = {}
+        for (partner, level, data, _checked), reminder in zip(
+            candidates, reminders, strict=True
+        ):
+            body, actions, invoice_body = self._log_values(
+                partner, level, [descriptions[partner.id]], data, reminder
+            )
+            bodies[partner.id] = body
+            reminder.actions = actions
+            for move in stamped_by_partner[partner.id].move_id:
+                invoice_bodies[move.id] = invoice_body
+        partners._message_log_batch(bodies=bodies)
+        if invoice_bodies:
+            self.env["account.move"].browse(list(invoice_bodies))._message_log_batch(
+                bodies=invoice_bodies
+            )
+        partners.invalidate_recordset(FOLLOWUP_COMPUTED_FIELDS)
+
+    @api.model
+    def _cron_lock_many(self, partners):
+        """``_cron_lock`` for many partners in one query: {partner id: state} of
+        those locked now."""
+        if not partners:
+            return {}
+        self.env["res.partner"].flush_model(["active", "followup_reminder_type"])
+        self.env["account.followup.level"].flush_model(
+            ["active", "auto_execute", "company_id"]
+        )
+        self.env["mail.activity"].flush_model(
+            ["res_model", "res_id", "active", "activity_type_id"]
+        )
+        company = self.env.company
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT p.id, p.active, p.followup_reminder_type ->> %(company_key)s,
+                          EXISTS (
+                              SELECT 1 FROM mail_activity a
+                               WHERE a.res_model = 'res.partner' AND a.res_id = p.id
+                                 AND a.active AND a.activity_type_id = ANY(%(types)s)
+                          )
+                     FROM res_partner p
+                    WHERE p.id = ANY(%(partners)s)
+                      FOR NO KEY UPDATE OF p SKIP LOCKED""",
+                company_key=str(company.id),
+                partners=partners.ids,
+                types=self._cron_pausing_activity_type_ids() or [0],
+            )
+        )
+        auto_level_ids = set(
+            self.env["account.followup.level"]
+            .search(
+                [
+                    ("company_id", "=", company.id),
+                    ("auto_execute", "=", True),
+                ]
+            )
+            .ids
+        )
+        states = {}
+        field = partners._fields["followup_reminder_type"]
+        for partner_id, active, reminder_type, paused in rows:
+            if reminder_type is None:
+                reminder_type = field.get_company_dependent_fallback(
+                    partners.browse(partner_id)
+                )
+            states[partner_id] = {
+                "active": active,
+                "automatic": (reminder_type or "automatic") == "automatic",
+                "paused": paused,
+                "auto_level_ids": auto_level_ids,
+            }
+        return states
+
+
+class AccountFollowupStatus(models.AbstractModel):
+    _inherit = "account.followup.status"
+
+    @api.model
+    def _get_lines_many(self, partners, company=None):
+        """``_get_lines`` of many commercial partners in one query: {partner id:
+        rows}."""
+        company = company or self.env.company
+        self._flush()
+        result = {partner_id: [] for partner_id in partners.ids}
+        for row in self.env.execute_query_dict(
+            self._lines_query(company, company._followup_today(), partners.ids)
+        ):
+            result[row["partner_id"]].append(row)
+        return result
+
+
+class AccountFollowupSend(models.AbstractModel):
+    _inherit = "account.followup.send"
+
+    @api.model
+    def _send_emails_bulk(self, items, **batch):
+        """The reminder email of each ``(partner, level, checked, reminder)``, as
+        ``_send_email`` sends it, the messages, emails and notifications created
+        together: {partner id: description}."""
+        posts = []
+        descriptions = {}
+        cache = self.env.cr.cache
+        outer = RENDER_CACHE in cache
+        if not outer:
+            cache[RENDER_CACHE] = {}
+        try:
+            rendering = self.with_context(followup_bulk_render=True)
+            values_list = [
+                rendering._email_post_values(partner, level, checked, reminder, **batch)
+                for partner, level, checked, reminder in items
+            ]
+        finally:
+            if not outer:
+                cache.pop(RENDER_CACHE, None)
+        for (partner, _level, checked, reminder), values in zip(
+            items, values_list, strict=True
+        ):
+            posts.append((reminder.with_context(**EMAIL_POST_CONTEXT), values))
+            descriptions[partner.id] = self.env._(
+                "email to %(email)s", email=checked["email"]
+            )
+        messages = self._post_messages_bulk(posts)
+        for (partner, _level, checked, reminder), message in zip(
+            items, messages, strict=True
+        ):
+            reminder.write(
+                {
+                    "channel_email": True,
+                    "email_message_id": message.id,
+                    "email_to": checked["email"],
+                    "email_state": "queued",
+                }
+            )
+        return descriptions
+
+    @api.model
+    def _post_messages_bulk(self, posts):
+        """``message_post`` of each ``(record, values)`` (values as
+        ``_email_post_values`` gives them: a comment to the given partners, queued,
+        nobody subscribed), the messages, emails and notifications created
+        together. Returns the messages in the order of ``posts``."""
+        if not posts:
+            return self.env["mail.message"]
+        Model = posts[0][0]
+        msg_values_list = []
+        records = []
+        for record, values in posts:
+            record = record._fallback_lang()
+            records.append(record)
+            values = dict(values)
+            author_id, email_from = record._message_compute_author(
+                values.pop("author_id", None),
+                values.pop("email_from", None),
+                raise_on_email=True,
+            )
+            subtype_id = self.env["ir.model.data"]._xmlid_to_res_id(
+                values.pop("subtype_xmlid")
+            )
+            attachment_ids = list(values.pop("attachment_ids", None) or [])
+            msg_values = {
+                "email_add_signature": True,
+                "record_name": record.sudo().display_name,
+                **{
+                    key: value
+                    for key, value in values.items()
+                    if key not in ("body", "subject", "partner_ids", "message_type")
+                },
+                "author_id": author_id,
+                "author_guest_id": False,
+                "email_from": email_from,
+                "model": record._name,
+                "res_id": record.id,
+                "body": escape(values["body"]),
+                "message_type": values["message_type"],
+                "parent_id": record._message_compute_parent_id(False),
+                "subject": values["subject"] or False,
+                "subtype_id": subtype_id,
+                "partner_ids": list(values["partner_ids"]),
+            }
+            msg_values.update(
+                record._process_attachments_for_post([], attachment_ids, msg_values)
+            )
+            msg_values_list.append(msg_values)
+        messages = Model._message_create(msg_values_list)
+        pending = []
+        for record, message, msg_values in zip(
+            records, messages, msg_values_list, strict=True
+        ):
+            record._message_post_after_hook(message, msg_values)
+            pending += self._notify_prepare(record, message, msg_values)
+        self._notify_create(pending)
+        return messages
+
+    @api.model
+    def _notify_prepare(self, record, message, msg_values):
+        """What ``_notify_thread`` does for ``message``, but the emails and their
+        notifications are returned (``[(message, recipient ids, mail values)]``)
+        instead of created, to be created with the others (``_notify_create``)."""
+        record = record._fallback_lang()
+        recipients_data = record._notify_get_recipients(message, msg_values)
+        if not recipients_data:
+            return []
+        for recipient in filter(lambda r: r["uid"], recipients_data):
+            user = self.env["res.users"].browse(recipient["uid"])
+            self.env.cache.insert_missing(
+                user, user._fields["partner_id"], [recipient["id"]]
+            )
+        record._notify_thread_by_inbox(message, recipients_data, msg_vals=msg_values)
+        pending = []
+        partners_data = [r for r in recipients_data if r["notif"] == "email"]
+        if partners_data:
+            base_mail_values = record._notify_by_email_get_base_mail_values(
+                message, additional_values={"auto_delete": True}
+            )
+            batch_size = self._mail_batch_size()
+            for (
+                _lang,
+                render_values,
+                recipients_group,
+            ) in record._notify_get_classified_recipients_iterator(
+                message, partners_data, msg_vals=msg_values
+            ):
+                mail_body = record._notify_by_email_render_layout(
+                    message,
+                    recipients_group,
+                    msg_vals=msg_values,
+                    render_values=render_values,
+                )
+                recipients_ids = recipients_group.pop("recipients")
+                for chunk in split_every(batch_size, recipients_ids):
+                    mail_values = record._notify_by_email_get_final_mail_values(
+                        chunk,
+                        base_mail_values,
+                        additional_values={"body_html": mail_body},
+                    )
+                    pending.append((message, list(chunk), mail_values))
+        record._notify_thread_by_web_push(message, recipients_data, msg_values)
+        if hasattr(record, "_notify_thread_by_sms"):
+            record._notify_thread_by_sms(message, recipients_data, msg_vals=msg_values)
+        return pending
+
+    @api.model
+    def _mail_batch_size(self):
+        cache = self.env.cr.cache.setdefault("account_payment_followup.bulk", {})
+        if "batch_size" not in cache:
+            cache["batch_size"] = (
+                int(self.env["ir.config_parameter"].sudo().get_param("mail.batch_size"))
+                or 50
+            )
+        return cache["batch_size"]
+
+    @api.model
+    def _notify_create(self, pending):
+        """Create the emails of ``pending`` (``_notify_prepare``) and their
+        notifications, each in one create."""
+        if not pending:
+            return
+        context = clean_context(self.env.context)
+        mails = (
+            self.env["mail.mail"]
+            .sudo()
+            .with_context(context)
+            .create([mail_values for _message, _ids, mail_values in pending])
+        )
+        notifications = []
+        for (message, recipient_ids, _values), mail in zip(pending, mails, strict=True):
+            notifications += [
+                {
+                    "author_id": message.author_id.id,
+                    "is_read": True,
+                    "mail_mail_id": mail.id,
+                    "mail_message_id": message.id,
+                    "notification_status": "ready",
+                    "notification_type": "email",
+                    "res_partner_id": recipient_id,
+                }
+                for recipient_id in recipient_ids
+            ]
+        if notifications:
+            self.env["mail.notification"].sudo().with_context(context).create(
+                notifications
+            )
+
+
+class IrQweb(models.AbstractModel):
+    _inherit = "ir.qweb"
+
+    def _compile(self, template):
+        """A batch renders the same email template for each of its customers:
+        compiled once for the batch (an inline template, parsed again for each
+        record, is otherwise compiled again each time)."""
+        cache = self.env.cr.cache.get(RENDER_CACHE)
+        if (
+            cache is None
+            or not self.env.context.get("followup_bulk_render")
+            or not isinstance(template, etree._Element)
+        ):
+            return super()._compile(template)
+        key = (
+            "compile",
+            etree.tostring(template),
+            tuple(self.env.context.get(k) for k in self._get_template_cache_keys()),
+            self.env.context.get("raise_on_forbidden_code_for_model"),
+        )
+        if key not in cache:
+            cache[key] = super()._compile(template)
+        return cache[key]
+
+
+class MailRenderMixin(models.AbstractModel):
+    _inherit = "mail.render.mixin"
+
+    @api.model
+    def _has_unsafe_expression_template_qweb(self, template_src, model):
+        # checked once per batch for the same template (see IrQweb._compile)
+        cache = self.env.cr.cache.get(RENDER_CACHE)
+        if cache is None or not self.env.context.get("followup_bulk_render"):
+            return super()._has_unsafe_expression_template_qweb(template_src, model)
+        key = ("unsafe", str(template_src), model)
+        if key not in cache:
+            cache[key] = super()._has_unsafe_expression_template_qweb(
+                template_src, model
+            )
+        return cache[key]
