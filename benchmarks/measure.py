@@ -409,7 +409,7 @@ class Measure:
             judged=judged,
         )
         self.target(
-            "bulk email RSS growth over %s customers (MB)" % email["partners"],
+            f"bulk email RSS growth over {email['partners']} customers (MB)",
             email["rss_growth_mb"],
             TARGETS["bulk_rss_mb"],
             judged=email["partners"] >= 10_000,
@@ -1041,28 +1041,22 @@ def main():
         def wanted(name):
             return only is None or name in only
 
-        if wanted("status"):
-            measure.status_all()
-        if wanted("list"):
-            measure.list_search()
-        if wanted("explain"):
-            measure.explain()
-        if wanted("statement"):
-            measure.statement()
-        if wanted("portal"):
-            measure.portal()
-        if args.letters and wanted("letters"):
-            measure.letters(args.letters)
-        if args.process and wanted("process"):
-            measure.process(args.process)
-        if wanted("bulk"):
-            measure.bulk(args.bulk)
-        if wanted("kpis"):
-            measure.kpis()
-        if wanted("screens"):
-            measure.screens()
-        if wanted("charges"):
-            measure.charges()
+        steps = [
+            ("status", measure.status_all),
+            ("list", measure.list_search),
+            ("explain", measure.explain),
+            ("statement", measure.statement),
+            ("portal", measure.portal),
+            ("letters", lambda: args.letters and measure.letters(args.letters)),
+            ("process", lambda: args.process and measure.process(args.process)),
+            ("bulk", lambda: args.bulk and measure.bulk(args.bulk)),
+            ("kpis", measure.kpis),
+            ("screens", measure.screens),
+            ("charges", measure.charges),
+        ]
+        for name, step in steps:
+            if wanted(name):
+                step()
         ok = measure.report()
         cr.rollback()
     if args.json:

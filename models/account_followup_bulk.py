@@ -342,7 +342,7 @@ class AccountFollowupSend(models.AbstractModel):
                 "email to %(email)s", email=checked["email"]
             )
         messages = self._post_messages_bulk(posts)
-        for (partner, _level, checked, reminder), message in zip(
+        for (_partner, _level, checked, reminder), message in zip(
             items, messages, strict=True
         ):
             reminder.write(
