@@ -36,3 +36,4 @@ from . import account_followup_portal_access
 from . import res_partner_portal
 from . import account_followup_send_portal
 from . import account_followup_portal_answers
+from . import account_followup_send_attachments

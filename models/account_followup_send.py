@@ -320,6 +320,8 @@ class AccountFollowupSend(models.AbstractModel):
         :param email_subject, email_body: the text edited in the send wizard
             (None: rendered from the template)
         :param attach_invoices: the send wizard's choice (None: the level's)
+        :param _batch: ``invoice_pdfs``: the invoice PDFs the batch rendered for its
+            customers (see ``_invoice_attachments``)
         """
         if "fallback" in checked:
             return self._send_email_fallback(
@@ -342,7 +344,9 @@ class AccountFollowupSend(models.AbstractModel):
             attach_invoices = level.attach_invoices
         attachment_ids = []
         if attach_invoices:
-            attachment_ids = self._invoice_attachments(partner).ids
+            attachment_ids = self._invoice_attachments(
+                partner, prepared=_batch.pop("invoice_pdfs", None)
+            ).ids
         # what message_post would compute, from what the batch already found
         post_values = {}
         if catchalls is not None:
