@@ -328,6 +328,8 @@ class AccountFollowupSend(models.AbstractModel):
         :param email_subject, email_body: the text edited in the send wizard
             (None: rendered from the template)
         :param attach_invoices: the send wizard's choice (None: the level's)
+        :param _batch: ``invoice_pdfs``: the invoice PDFs the batch rendered for its
+            customers (see ``_invoice_attachments``)
         """
         if "fallback" in checked:
             return self._send_email_fallback(
@@ -390,7 +392,9 @@ class AccountFollowupSend(models.AbstractModel):
             attach_invoices = level.attach_invoices
         attachment_ids = []
         if attach_invoices:
-            attachment_ids = self._invoice_attachments(partner).ids
+            attachment_ids = self._invoice_attachments(
+                partner, prepared=_batch.get("invoice_pdfs")
+            ).ids
         # what message_post would compute, from what the batch already found
         post_values = {}
         if catchalls is not None:
@@ -428,38 +432,3 @@ class AccountFollowupSend(models.AbstractModel):
             "subtype_xmlid": "mail.mt_comment",
             "email_layout_xmlid": "mail.mail_notification_light",
         }
-
-    @api.model
-    def _invoice_attachments(self, partner):
-        """PDFs of the open invoices: the stored one when the invoice was sent, else
-        a fresh rendering."""
-        moves = partner._followup_open_lines().move_id.filtered(
-            lambda m: m.is_sale_document(include_receipts=True)
-        )
-        attachments = self.env["ir.attachment"]
-        to_render = self.env["account.move"]
-        for move in moves:
-            if move.invoice_pdf_report_id:
-                attachments |= move.invoice_pdf_report_id
-            else:
-                to_render |= move
-        for move in to_render:
-            failure = self.env._(
-                "The PDF of the invoice %(invoice)s could not be rendered to attach "
-                "it to the reminder. The details are in the server log.",
-                invoice=move.name,
-            )
-            with self._rendering(failure):
-                pdf, _fmt = self.env["ir.actions.report"]._render_qweb_pdf(
-                    "account.account_invoices", move.ids
-                )
-            attachments |= self.env["ir.attachment"].create(
-                {
-                    "name": f"{(move.name or 'invoice').replace('/', '_')}.pdf",
-                    "raw": pdf,
-                    "mimetype": "application/pdf",
-                    "res_model": "res.partner",
-                    "res_id": partner.id,
-                }
-            )
-        return attachments

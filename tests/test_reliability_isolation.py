@@ -112,7 +112,7 @@ class TestReliabilityIsolation(FollowupCommon):
         """The invoices attached to the email cannot be rendered for one partner."""
         self.level(1).attach_invoices = True
         Report = type(self.env["ir.actions.report"])
-        original = Report._render_qweb_pdf
+        original = Report._pre_render_qweb_pdf
         invoice = self.invoice
 
         def render_pdf(report, report_ref, res_ids=None, data=None):
@@ -122,7 +122,7 @@ class TestReliabilityIsolation(FollowupCommon):
 
         with (
             freeze_time("2026-01-25"),
-            patch.object(Report, "_render_qweb_pdf", render_pdf),
+            patch.object(Report, "_pre_render_qweb_pdf", render_pdf),
         ):
             totals = self.run_cron()
         activity = self.assert_isolated(
