@@ -118,7 +118,7 @@ def _query_kinds():
 
     def execute(self, query, params=None, log_exceptions=True):
         text = str(getattr(query, "code", query))
-        words = " ".join(text.split())[:90]
+        words = " ".join(text.split())[: int(os.environ.get("BENCH_QUERIES_WIDTH", 90))]
         kinds[words] += 1
         started = time.perf_counter()
         try:

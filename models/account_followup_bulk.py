@@ -36,7 +36,7 @@ _logger = logging.getLogger(__name__)
 
 # fewer customers than this in a batch: one by one (nothing to gain)
 BULK_MIN_PARTNERS = 2
-# the templates of a batch compiled once (cursor cache key; context flag)
+# the templates of a batch compiled once, while it renders (cursor cache key)
 RENDER_CACHE = "account_payment_followup.bulk_render"
 CHECK_ERRORS = (UserError, AccessError, ValidationError, RedirectWarning)
 
@@ -117,6 +117,10 @@ class AccountFollowupExecution(models.AbstractModel):
             return [], rest
         mine.invalidate_recordset(FOLLOWUP_COMPUTED_FIELDS)
         all_data = Status._get_data(partner_ids=mine.ids)
+        # what the checks read of each customer, read together: its contacts (the
+        # invoice address) and whether their addresses are blacklisted
+        contacts = mine | mine.child_ids
+        contacts.mapped("is_blacklisted")
         fields_to_cache = [mine._fields[fname] for fname in FOLLOWUP_COMPUTED_FIELDS]
         candidates = []
         for partner in mine:
@@ -326,9 +330,11 @@ class AccountFollowupSend(models.AbstractModel):
         if not outer:
             cache[RENDER_CACHE] = {}
         try:
-            rendering = self.with_context(followup_bulk_render=True)
+            self._bulk_prefetch_statements(
+                self.env["res.partner"].browse([partner.id for partner, *_ in items])
+            )
             values_list = [
-                rendering._email_post_values(partner, level, checked, reminder, **batch)
+                self._email_post_values(partner, level, checked, reminder, **batch)
                 for partner, level, checked, reminder in items
             ]
         finally:
@@ -354,6 +360,34 @@ class AccountFollowupSend(models.AbstractModel):
                 }
             )
         return descriptions
+
+    @api.model
+    def _bulk_prefetch_statements(self, partners):
+        """The statement lines of the batch's customers found in one search, their
+        fields read together (``_statement_lines`` reads them while the batch
+        renders)."""
+        Line = self.env["account.move.line"]
+        lines = Line.search(
+            Line._followup_statement_domain(partners), order="date_maturity, id"
+        )
+        by_partner = defaultdict(list)
+        for line in lines:
+            by_partner[line.partner_id.commercial_partner_id.id].append(line.id)
+        company_id = self.env.company.id
+        self.env.cr.cache[RENDER_CACHE]["statement_lines"] = {
+            (company_id, partner.id): Line.browse(by_partner[partner.id]).with_prefetch(
+                lines._prefetch_ids
+            )
+            for partner in partners
+        }
+
+    @api.model
+    def _statement_lines(self, partner):
+        cache = self.env.cr.cache.get(RENDER_CACHE) or {}
+        found = cache.get("statement_lines", {}).get((self.env.company.id, partner.id))
+        if found is None:
+            return super()._statement_lines(partner)
+        return found.with_env(self.env)
 
     @api.model
     def _post_messages_bulk(self, posts):
@@ -404,6 +438,8 @@ class AccountFollowupSend(models.AbstractModel):
             )
             msg_values_list.append(msg_values)
         messages = Model._message_create(msg_values_list)
+        # read together what each notification reads of its message
+        messages.mapped("tracking_value_ids")
         pending = []
         for record, message, msg_values in zip(
             records, messages, msg_values_list, strict=True
@@ -512,11 +548,7 @@ class IrQweb(models.AbstractModel):
         compiled once for the batch (an inline template, parsed again for each
         record, is otherwise compiled again each time)."""
         cache = self.env.cr.cache.get(RENDER_CACHE)
-        if (
-            cache is None
-            or not self.env.context.get("followup_bulk_render")
-            or not isinstance(template, etree._Element)
-        ):
+        if cache is None or not isinstance(template, etree._Element):
             return super()._compile(template)
         key = (
             "compile",
@@ -536,7 +568,7 @@ class MailRenderMixin(models.AbstractModel):
     def _has_unsafe_expression_template_qweb(self, template_src, model):
         # checked once per batch for the same template (see IrQweb._compile)
         cache = self.env.cr.cache.get(RENDER_CACHE)
-        if cache is None or not self.env.context.get("followup_bulk_render"):
+        if cache is None:
             return super()._has_unsafe_expression_template_qweb(template_src, model)
         key = ("unsafe", str(template_src), model)
         if key not in cache:

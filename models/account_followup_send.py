@@ -50,10 +50,7 @@ class AccountFollowupSend(models.AbstractModel):
             level = level.with_context(lang=self.env.lang)
         company = self.env.company
         today = company._followup_today()
-        Line = self.env["account.move.line"]
-        lines = Line.search(
-            Line._followup_statement_domain(partner), order="date_maturity, id"
-        )
+        lines = self._statement_lines(partner)
         level = level if level is not None else self._document_level(partner)
         # (a batch knows when its company has no open dispute at all)
         disputed = (
@@ -98,6 +95,15 @@ class AccountFollowupSend(models.AbstractModel):
             ),
             "format_date": self._date_formatter(),
         }
+
+    @api.model
+    def _statement_lines(self, partner):
+        """The open lines the statement of ``partner`` (a commercial partner)
+        shows, by due date."""
+        Line = self.env["account.move.line"]
+        return Line.search(
+            Line._followup_statement_domain(partner), order="date_maturity, id"
+        )
 
     @api.model
     def _date_formatter(self):

@@ -354,7 +354,7 @@ class AccountMoveLine(models.Model):
         company = company or self.env.company
         return [
             ("company_id", "=", company.id),
-            ("partner_id", "child_of", partner.commercial_partner_id.id),
+            ("partner_id", "child_of", partner.commercial_partner_id.ids),
             ("account_id.account_type", "=", "asset_receivable"),
             ("parent_state", "=", "posted"),
             ("reconciled", "=", False),
