@@ -39,6 +39,14 @@ BULK_MIN_PARTNERS = 2
 # the templates of a batch compiled once, while it renders (cursor cache key)
 RENDER_CACHE = "account_payment_followup.bulk_render"
 CHECK_ERRORS = (UserError, AccessError, ValidationError, RedirectWarning)
+# what posting in bulk does instead of these methods (``_bulk_post_safe``)
+BULK_POST_METHODS = (
+    "message_post",
+    "_message_create",
+    "_notify_thread",
+    "_notify_thread_by_email",
+    "_notify_thread_by_inbox",
+)
 
 
 class AccountFollowupExecution(models.AbstractModel):
@@ -362,6 +370,25 @@ class AccountFollowupSend(models.AbstractModel):
         return descriptions
 
     @api.model
+    def _bulk_post_safe(self, Model):
+        """Whether posting in bulk makes what ``message_post`` makes: no module but
+        mail, sms and this one changes how a message of ``Model`` is posted or
+        notified (another one, installed later, is then used through
+        ``message_post``, one message at a time)."""
+        allowed = {"mail", "sms", "account_payment_followup"}
+        for name in BULK_POST_METHODS:
+            for cls in type(Model).__mro__:
+                if name in vars(cls):
+                    module = getattr(cls, "_module", None) or (
+                        cls.__module__.split(".")[2]
+                        if cls.__module__.startswith("odoo.addons.")
+                        else None
+                    )
+                    if module and module not in allowed:
+                        return False
+        return True
+
+    @api.model
     def _bulk_prefetch_statements(self, partners):
         """The statement lines of the batch's customers found in one search, their
         fields read together (``_statement_lines`` reads them while the batch
@@ -398,6 +425,12 @@ class AccountFollowupSend(models.AbstractModel):
         if not posts:
             return self.env["mail.message"]
         Model = posts[0][0]
+        if not self._bulk_post_safe(Model):
+            # another module changes how a message is posted: its own way
+            messages = self.env["mail.message"]
+            for record, values in posts:
+                messages |= record.message_post(**values)
+            return messages
         msg_values_list = []
         records = []
         for record, values in posts:

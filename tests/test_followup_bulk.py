@@ -292,6 +292,16 @@ class TestFollowupBulk(FollowupCommon):
             self.assertFalse(posted, "one by one: message_post for each customer")
             bulk_totals, batch = self.run_and_snapshot(one_by_one=False)
         self.assertEqual(posted, [4], "the four customers together")
+        self.assertTrue(
+            self.env["account.followup.send"]._bulk_post_safe(
+                self.env["account.followup.reminder"]
+            )
+        )
+        # with another module changing how messages are posted, the batch posts
+        # through message_post: the same again
+        with patch.object(Send, "_bulk_post_safe", lambda send, model: False):
+            _totals, through_post = self.run_and_snapshot(one_by_one=False)
+        self.assertEqual(through_post, one)
         self.assertEqual(one_totals, bulk_totals)
         self.assertEqual(bulk_totals["processed"], 4)
         for name in one:
