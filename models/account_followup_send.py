@@ -14,6 +14,28 @@ from ..tools import CHANNELS
 
 _logger = logging.getLogger(__name__)
 
+# what the statement reads of its lines and of their entries (see _statement_rows;
+# the customer's page also reads the entries' currency)
+STATEMENT_LINE_FIELDS = [
+    "move_id",
+    "name",
+    "date",
+    "date_maturity",
+    "amount_residual",
+    "amount_residual_currency",
+    "currency_id",
+    "followup_expected_date",
+    "followup_excluded",
+]
+STATEMENT_MOVE_FIELDS = [
+    "currency_id",
+    "name",
+    "move_type",
+    "payment_reference",
+    "ref",
+    "invoice_date",
+]
+
 
 class AccountFollowupSend(models.AbstractModel):
     """What leaves: the statement a reminder shows, and for each channel (email,
@@ -42,11 +64,43 @@ class AccountFollowupSend(models.AbstractModel):
             level = level.with_context(lang=self.env.lang)
         company = self.env.company
         today = company._followup_today()
-        Line = self.env["account.move.line"]
-        lines = Line.search(
-            Line._followup_statement_domain(partner), order="date_maturity, id"
-        )
         level = level if level is not None else self._document_level(partner)
+        rows = self._statement_rows(partner, check_disputes=check_disputes)
+        recipient = partner._followup_get_recipient()
+        return {
+            "partner": partner,
+            "recipient": recipient,
+            "lang": partner._followup_get_lang(),
+            "company": company,
+            "level": level,
+            "today": today,
+            "rows": rows,
+            "currency": company.currency_id,
+            "total_due": partner.followup_total_due,
+            "total_overdue": partner.followup_total_overdue,
+            "format_amount": lambda amount, currency: format_amount(
+                self.env, amount, currency
+            ),
+            "format_date": self._date_formatter(),
+        }
+
+    @api.model
+    def _statement_rows(self, partner, check_disputes=True):
+        """The open items of the statement of one partner (in the current company),
+        by due date: one dict per line. The lines and their entries are read with
+        the fields the statement shows only, in one query each.
+
+        :param check_disputes: ``False`` when the caller knows that the company has
+            no open dispute (a batch): no item is then disputed
+        """
+        partner = partner.commercial_partner_id
+        Line = self.env["account.move.line"]
+        lines = Line.search_fetch(
+            Line._followup_statement_domain(partner),
+            STATEMENT_LINE_FIELDS,
+            order="date_maturity, id",
+        )
+        lines.move_id.fetch(STATEMENT_MOVE_FIELDS)
         # (a batch knows when its company has no open dispute at all)
         disputed = (
             lines.move_id._followup_disputed_moves()
@@ -73,23 +127,7 @@ class AccountFollowupSend(models.AbstractModel):
                     "disputed": move in disputed,
                 }
             )
-        recipient = partner._followup_get_recipient()
-        return {
-            "partner": partner,
-            "recipient": recipient,
-            "lang": partner._followup_get_lang(),
-            "company": company,
-            "level": level,
-            "today": today,
-            "rows": rows,
-            "currency": company.currency_id,
-            "total_due": partner.followup_total_due,
-            "total_overdue": partner.followup_total_overdue,
-            "format_amount": lambda amount, currency: format_amount(
-                self.env, amount, currency
-            ),
-            "format_date": self._date_formatter(),
-        }
+        return rows
 
     @api.model
     def _date_formatter(self):
