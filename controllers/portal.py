@@ -9,7 +9,6 @@ from werkzeug.urls import url_encode
 from odoo import fields, http
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import content_disposition, request
-from odoo.tools import format_amount
 from odoo.tools.mimetypes import guess_mimetype
 
 from odoo.addons.account_payment.controllers.payment import (
@@ -66,6 +65,21 @@ class FollowupPortal(PortalAccount, AccountPaymentPortal):
         url = f"/my/followup/{company.id}/{partner.id}{suffix}"
         return f"{url}?{url_encode(query)}" if query else url
 
+    def _followup_url_maker(self, partner, company, access_token=None):
+        """``_followup_url`` of this customer for the page's template, the token's
+        query encoded once (the page links every row)."""
+        base = self._followup_url(partner, company)
+        token_query = url_encode({"access_token": access_token}) if access_token else ""
+
+        def followup_url(suffix="", **query):
+            if query:
+                return self._followup_url(
+                    partner, company, access_token, suffix, **query
+                )
+            return f"{base}{suffix}?{token_query}" if token_query else base + suffix
+
+        return followup_url
+
     # ------------------------------------------------------------------
     # The page
     # ------------------------------------------------------------------
@@ -73,10 +87,16 @@ class FollowupPortal(PortalAccount, AccountPaymentPortal):
     def _followup_page_values(self, partner, company, access_token=None, **kwargs):
         """Everything the page shows: the open items (overdue first), totals per
         currency, what can be paid, disputed and promised."""
-        Send = request.env["account.followup.send"].sudo().with_company(company)
-        statement = Send.with_context(lang=partner.env.lang)._statement_values(partner)
+        # sudo: the customer's own items, whose access was checked
+        Send = (
+            request.env["account.followup.send"]
+            .sudo()
+            .with_company(company)
+            .with_context(lang=partner.env.lang)
+        )
+        company_currency = company.currency_id
         rows = sorted(
-            statement["rows"],
+            Send._statement_rows(partner),
             key=lambda row: (
                 not (row["overdue"] and not row["excluded"] and not row["disputed"]),
                 row["date_maturity"] or row["date"],
@@ -84,22 +104,24 @@ class FollowupPortal(PortalAccount, AccountPaymentPortal):
             ),
         )
         totals = defaultdict(lambda: {"due": 0.0, "overdue": 0.0})
-        overdue_moves = request.env["account.move"].sudo()
+        overdue_move_ids = []
+        # whether an entry can be paid depends on its type alone
+        payable_types = {}
         for row in rows:
-            currency = row["currency"] or statement["currency"]
+            currency = row["currency"] or company_currency
             amount = (
                 row["amount_currency"]
-                if currency != statement["currency"]
+                if currency != company_currency
                 else row["amount"]
             )
             row["amount_display"] = amount
             row["currency_display"] = currency
             move = row["move"]
-            row["payable"] = (
-                move.is_invoice(include_receipts=True)
-                and move.is_sale_document(include_receipts=True)
-                and amount > 0
-            )
+            if move.move_type not in payable_types:
+                payable_types[move.move_type] = move.is_invoice(
+                    include_receipts=True
+                ) and move.is_sale_document(include_receipts=True)
+            row["payable"] = payable_types[move.move_type] and amount > 0
             row["disputable"] = row["payable"] and not row["disputed"]
             if row["excluded"] or row["disputed"]:
                 continue
@@ -107,7 +129,11 @@ class FollowupPortal(PortalAccount, AccountPaymentPortal):
             if row["overdue"]:
                 totals[currency]["overdue"] += amount
                 if row["payable"]:
-                    overdue_moves |= move
+                    overdue_move_ids.append(move.id)
+        # (in the order of the rows, each once)
+        overdue_moves = (
+            request.env["account.move"].sudo().browse(dict.fromkeys(overdue_move_ids))
+        )
         pay_overdue = (
             len(overdue_moves) > 1
             and len(overdue_moves.currency_id) == 1
@@ -133,7 +159,6 @@ class FollowupPortal(PortalAccount, AccountPaymentPortal):
             "has_logo": bool(company.logo) and company.logo != company._get_logo(),
             "partner": partner,
             "company": company,
-            "statement": statement,
             "rows": rows,
             "totals": [
                 (currency, figures)
@@ -145,15 +170,11 @@ class FollowupPortal(PortalAccount, AccountPaymentPortal):
             "pay_overdue": pay_overdue,
             "overdue_moves": overdue_moves,
             "reasons": reasons,
-            "today": statement["today"],
+            "today": company._followup_today(),
             "access_token": access_token,
-            "followup_url": lambda suffix="", **query: self._followup_url(
-                partner, company, access_token, suffix, **query
-            ),
-            "format_amount": lambda amount, currency: format_amount(
-                partner.env, amount, currency
-            ),
-            "format_date": statement["format_date"],
+            "followup_url": self._followup_url_maker(partner, company, access_token),
+            "format_amount": Send._amount_formatter(),
+            "format_date": Send._date_formatter(),
             "error": kwargs.get("error"),
             "success": messages.get(done) if done in DONE_MESSAGES else None,
             "form": kwargs.get("form") or {},

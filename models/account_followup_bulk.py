@@ -29,7 +29,11 @@ from odoo import api, models
 from odoo.exceptions import AccessError, RedirectWarning, UserError, ValidationError
 from odoo.tools import SQL, clean_context, split_every
 
-from .account_followup_send import EMAIL_POST_CONTEXT
+from .account_followup_send import (
+    EMAIL_POST_CONTEXT,
+    STATEMENT_LINE_FIELDS,
+    STATEMENT_MOVE_FIELDS,
+)
 from .account_followup_status import FOLLOWUP_COMPUTED_FIELDS
 
 _logger = logging.getLogger(__name__)
@@ -394,9 +398,12 @@ class AccountFollowupSend(models.AbstractModel):
         fields read together (``_statement_lines`` reads them while the batch
         renders)."""
         Line = self.env["account.move.line"]
-        lines = Line.search(
-            Line._followup_statement_domain(partners), order="date_maturity, id"
+        lines = Line.search_fetch(
+            Line._followup_statement_domain(partners),
+            STATEMENT_LINE_FIELDS,
+            order="date_maturity, id",
         )
+        lines.move_id.fetch(STATEMENT_MOVE_FIELDS)
         by_partner = defaultdict(list)
         for line in lines:
             by_partner[line.partner_id.commercial_partner_id.id].append(line.id)

@@ -1,14 +1,26 @@
 # Copyright 2026 Payment Follow-ups contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import ast
 import logging
 from contextlib import contextmanager
+from datetime import date
 
+import babel.dates
 from markupsafe import Markup
 from psycopg2 import errors as pg_errors
 
 from odoo import api, models
 from odoo.exceptions import UserError
-from odoo.tools import format_amount, format_date
+from odoo.tools import (
+    babel_locale_parse,
+    float_round,
+    format_amount,
+    format_date,
+    get_lang,
+    posix_to_ldml,
+)
+
+from odoo.addons.base.models.res_lang import intersperse
 
 from ..tools import CHANNELS
 
@@ -21,6 +33,28 @@ EMAIL_POST_CONTEXT = {
     "mail_post_autofollow": False,
     "followup_first_message": True,
 }
+
+# what the statement reads of its lines and of their entries (see _statement_rows;
+# the customer's page also reads the entries' currency)
+STATEMENT_LINE_FIELDS = [
+    "move_id",
+    "name",
+    "date",
+    "date_maturity",
+    "amount_residual",
+    "amount_residual_currency",
+    "currency_id",
+    "followup_expected_date",
+    "followup_excluded",
+]
+STATEMENT_MOVE_FIELDS = [
+    "currency_id",
+    "name",
+    "move_type",
+    "payment_reference",
+    "ref",
+    "invoice_date",
+]
 
 
 class AccountFollowupSend(models.AbstractModel):
@@ -50,8 +84,38 @@ class AccountFollowupSend(models.AbstractModel):
             level = level.with_context(lang=self.env.lang)
         company = self.env.company
         today = company._followup_today()
-        lines = self._statement_lines(partner)
         level = level if level is not None else self._document_level(partner)
+        rows = self._statement_rows(partner, check_disputes=check_disputes)
+        recipient = partner._followup_get_recipient()
+        return {
+            "partner": partner,
+            "recipient": recipient,
+            "lang": partner._followup_get_lang(),
+            "company": company,
+            "level": level,
+            "today": today,
+            "rows": rows,
+            "currency": company.currency_id,
+            "total_due": partner.followup_total_due,
+            "total_overdue": partner.followup_total_overdue,
+            "format_amount": lambda amount, currency: format_amount(
+                self.env, amount, currency
+            ),
+            "format_date": self._date_formatter(),
+        }
+
+    @api.model
+    def _statement_rows(self, partner, check_disputes=True):
+        """The open items of the statement of one partner (in the current company),
+        by due date: one dict per line. The lines and their entries are read with
+        the fields the statement shows only, in one query each.
+
+        :param check_disputes: ``False`` when the caller knows that the company has
+            no open dispute (a batch): no item is then disputed
+        """
+        partner = partner.commercial_partner_id
+        lines = self._statement_lines(partner)
+        lines.move_id.fetch(STATEMENT_MOVE_FIELDS)
         # (a batch knows when its company has no open dispute at all)
         disputed = (
             lines.move_id._followup_disputed_moves()
@@ -78,46 +142,87 @@ class AccountFollowupSend(models.AbstractModel):
                     "disputed": move in disputed,
                 }
             )
-        recipient = partner._followup_get_recipient()
-        return {
-            "partner": partner,
-            "recipient": recipient,
-            "lang": partner._followup_get_lang(),
-            "company": company,
-            "level": level,
-            "today": today,
-            "rows": rows,
-            "currency": company.currency_id,
-            "total_due": partner.followup_total_due,
-            "total_overdue": partner.followup_total_overdue,
-            "format_amount": lambda amount, currency: format_amount(
-                self.env, amount, currency
-            ),
-            "format_date": self._date_formatter(),
-        }
+        return rows
 
     @api.model
     def _statement_lines(self, partner):
         """The open lines the statement of ``partner`` (a commercial partner)
         shows, by due date."""
         Line = self.env["account.move.line"]
-        return Line.search(
-            Line._followup_statement_domain(partner), order="date_maturity, id"
+        return Line.search_fetch(
+            Line._followup_statement_domain(partner),
+            STATEMENT_LINE_FIELDS,
+            order="date_maturity, id",
         )
 
     @api.model
     def _date_formatter(self):
         """``format_date`` in the environment's language, each date formatted once:
         a statement of hundreds of lines shows a few hundred distinct dates, and
-        looking up the language costs more than formatting."""
+        looking up the language costs more than formatting. The language, its
+        locale and its date format are looked up at the first date."""
         formatted = {}
+        babel_args = {}
 
         def format_once(value):
             if value not in formatted:
-                formatted[value] = format_date(self.env, value)
+                if type(value) is not date:
+                    # (a datetime or a string: Odoo's own conversions)
+                    formatted[value] = format_date(self.env, value)
+                    return formatted[value]
+                if not babel_args:
+                    lang = get_lang(self.env)
+                    locale = babel_locale_parse(lang.code)
+                    babel_args.update(
+                        format=posix_to_ldml(lang.date_format, locale=locale),
+                        locale=locale,
+                    )
+                formatted[value] = babel.dates.format_date(value, **babel_args)
             return formatted[value]
 
         return format_once
+
+    @api.model
+    def _amount_formatter(self):
+        """``format_amount`` in the environment's language, with the language's
+        separators and grouping and each currency's decimals, rounding, symbol and
+        position looked up once: ``format_amount`` looks up the language and parses
+        its grouping for every amount, which costs more than formatting on a page of
+        hundreds of lines. The same text as ``format_amount``."""
+        currencies = {}
+        separators = []
+
+        def format_amount_once(amount, currency):
+            if not separators:
+                lang = get_lang(self.env)
+                separators.extend(
+                    (
+                        ast.literal_eval(lang.grouping),
+                        lang.thousands_sep or "",
+                        lang.decimal_point,
+                    )
+                )
+            grouping, thousands_sep, decimal_point = separators
+            if currency.id not in currencies:
+                symbol = currency.symbol or ""
+                before = currency.position == "before"
+                currencies[currency.id] = (
+                    f"%.{currency.decimal_places}f",
+                    currency.rounding,
+                    f"{symbol}\N{NO-BREAK SPACE}" if before else "",
+                    "" if before else f"\N{NO-BREAK SPACE}{symbol}",
+                )
+            fmt, rounding, pre, post = currencies[currency.id]
+            parts = (fmt % float_round(amount, precision_rounding=rounding)).split(".")
+            parts[0] = intersperse(parts[0], grouping, thousands_sep)[0]
+            number = (
+                decimal_point.join(parts)
+                .replace(" ", "\N{NO-BREAK SPACE}")
+                .replace("-", "-\N{ZERO WIDTH NO-BREAK SPACE}")
+            )
+            return f"{pre}{number}{post}"
+
+        return format_amount_once
 
     @api.model
     def _render_statement(self, partner, level=None, check_disputes=True):

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests.common import JsonRpcException
 
 from .common import FollowupCommon
 
@@ -204,6 +205,146 @@ class TestFollowupPortal(FollowupCommon, HttpCase):
             allow_redirects=False,
         )
         self.assertEqual(response.status_code, 404)
+
+    # ------------------------------------------------------------------
+    # Pay all overdue
+    # ------------------------------------------------------------------
+
+    def enable_demo_provider(self):
+        """Odoo's demo payment provider (payment_demo, installed in the test
+        database by scripts/test.sh) in the company of the invoices, in test
+        mode."""
+        demo = self.env.ref("payment.payment_provider_demo")
+        provider = demo.sudo().search(
+            [("code", "=", "demo"), ("company_id", "=", self.company.id)], limit=1
+        ) or demo.sudo().copy({"company_id": self.company.id})
+        provider.write({"state": "test", "is_published": True})
+        provider.payment_method_ids.write({"active": True})
+        return provider
+
+    def pay_overdue_link(self):
+        """The page's Pay all overdue link, or None."""
+        response = self.url_open(self.page_path())
+        self.assertEqual(response.status_code, 200)
+        found = re.search(
+            r'<a class="btn btn-primary o_followup_portal_pay_overdue" href="([^"]+)"',
+            response.text,
+        )
+        return found and found.group(1).replace("&amp;", "&")
+
+    def pay_overdue_transactions(self):
+        return self.env["payment.transaction"].search(
+            [("partner_id", "=", self.customer.id)]
+        )
+
+    def test_pay_all_overdue(self):
+        """No session, the page opened with the token: Pay all overdue shows with a
+        payment provider and 2+ overdue invoices in one currency; it opens Odoo's
+        payment form for the total of those invoices (1,000 + 200, not the 300 not
+        yet due), and the transaction is for exactly them, whatever amount the
+        browser sends."""
+        pay_overdue_path = self.page_path().replace("?", "/pay_overdue?")
+        # no payment provider: no link, nothing to open
+        self.assertIsNone(self.pay_overdue_link())
+        self.assertEqual(self.url_open(pay_overdue_path).status_code, 404)
+        provider = self.enable_demo_provider()
+        link = self.pay_overdue_link()
+        self.assertEqual(link, pay_overdue_path)
+        response = self.url_open(link)
+        self.assertEqual(response.status_code, 200)
+        html = response.text
+        self.assertIn('data-amount="1200.0"', html)
+        self.assertIn("1,200.00", html)
+        self.assertNotIn("1,500.00", html)
+        path, _sep, query = self.page_path().partition("?")
+        self.assertIn(f'data-transaction-route="{path}/transaction/overdue"', html)
+        self.assertIn(f'data-landing-route="{path}?{query}"', html)
+        self.assertIn(f'data-provider-id="{provider.id}"', html)
+        access_token = query.partition("access_token=")[2]
+        self.assertIn(f'data-access-token="{access_token}"', html)
+        reference = re.search(r'data-payment-reference="([^"]*)"', html).group(1)
+        # what the payment form sends: the amount comes from the invoices, not
+        # from the browser
+        result = self.make_jsonrpc_request(
+            f"{path}/transaction/overdue",
+            {
+                "access_token": access_token,
+                "payment_reference": reference,
+                "provider_id": provider.id,
+                "payment_method_id": provider.payment_method_ids[:1].id,
+                "token_id": None,
+                "amount": 1.0,
+                "flow": "direct",
+                "tokenization_requested": False,
+                "landing_route": f"{path}?{query}",
+                "is_validation": False,
+            },
+        )
+        transaction = self.pay_overdue_transactions()
+        self.assertEqual(len(transaction), 1)
+        self.assertEqual(result["reference"], transaction.reference)
+        self.assertEqual(transaction.invoice_ids, self.overdue | self.overdue2)
+        self.assertEqual(transaction.amount, 1200)
+        self.assertEqual(transaction.currency_id, self.overdue.currency_id)
+        self.assertEqual(transaction.provider_id, provider)
+        self.assertEqual(transaction.state, "draft")
+        # one overdue invoice left (the other disputed): Pay on its row only
+        dispute = self.env["account.followup.dispute"].create(
+            {"move_id": self.overdue2.id, "reason_id": self.reason.id}
+        )
+        self.assertIsNone(self.pay_overdue_link())
+        self.assertEqual(self.url_open(pay_overdue_path).status_code, 404)
+        dispute.unlink()
+        self.assertTrue(self.pay_overdue_link())
+        # overdue invoices in two currencies: no total to pay at once
+        currency = self.setup_other_currency("EUR")
+        self.make_invoice(
+            amount=50,
+            invoice_date=self.today - timedelta(days=40),
+            due=self.today - timedelta(days=20),
+            currency=currency,
+        )
+        self.assertIsNone(self.pay_overdue_link())
+        self.assertEqual(self.url_open(pay_overdue_path).status_code, 404)
+
+    def test_pay_all_overdue_refused_with_a_bad_token(self):
+        """Forged, missing or another customer's token: 403/404 for the payment
+        form and for the transaction, nothing of the customer shown, no
+        transaction."""
+        provider = self.enable_demo_provider()
+        path, _sep, _query = self.page_path().partition("?")
+        token2 = self.customer2._followup_portal_url().split("access_token=")[1]
+        for case, token in (
+            ("forged", f"forged-{'x' * 40}"),
+            ("missing", None),
+            ("other customer's", token2),
+        ):
+            with self.subTest(case):
+                query = f"?access_token={token}" if token else ""
+                response = self.url_open(f"{path}/pay_overdue{query}")
+                self.assertIn(response.status_code, (403, 404))
+                self.assertNotIn("Customer One", response.text)
+                self.assertNotIn(self.overdue.name, response.text)
+                self.assertNotIn("1,200.00", response.text)
+                with self.assertRaises(JsonRpcException) as refused:
+                    self.make_jsonrpc_request(
+                        f"{path}/transaction/overdue",
+                        {
+                            "access_token": token,
+                            "payment_reference": "forged",
+                            "provider_id": provider.id,
+                            "payment_method_id": provider.payment_method_ids[:1].id,
+                            "token_id": None,
+                            "amount": 1200.0,
+                            "flow": "direct",
+                            "tokenization_requested": False,
+                            "landing_route": path,
+                            "is_validation": False,
+                        },
+                    )
+                self.assertIn("Forbidden", str(refused.exception))
+                self.assertNotIn("Customer One", str(refused.exception))
+        self.assertFalse(self.pay_overdue_transactions())
 
     # ------------------------------------------------------------------
     # The customer's answers

@@ -3,12 +3,14 @@
 import io
 import re
 import subprocess
+from datetime import date, datetime
 from unittest.mock import patch
 
 from freezegun import freeze_time
 from lxml import html
 
 from odoo.tests import tagged
+from odoo.tools import format_amount, format_date
 from odoo.tools.pdf import PdfFileReader
 
 from .common import FollowupCommon
@@ -103,6 +105,41 @@ class TestLetter(FollowupCommon):
         self.assertEqual(len(doc.xpath("//div[hasclass('o_followup_letter')]")), 2)
         second = self.text(doc.xpath("//div[hasclass('o_followup_letter')]")[1])
         self.assertIn(level.with_context(lang="en_US").name, second)
+
+    def test_formatters_write_as_odoo(self):
+        """The statement's formatters, which look the language up once, write what
+        Odoo's format_date and format_amount write, in English and in French."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        currencies = [
+            self.env.ref(f"base.{code}").with_context(active_test=False)
+            for code in ("EUR", "USD", "JPY", "KWD")
+        ]
+        amounts = [0, -0.0, 0.004, 0.005, 12.345, -1234567.891, 1e9, -0.5, 999.995]
+        values = [
+            date(2026, 1, 5),
+            date(1999, 12, 31),
+            datetime(2026, 1, 5, 23, 30),
+            "2026-02-03",
+            False,
+            None,
+        ]
+        for lang in ("en_US", "fr_FR"):
+            with self.subTest(lang):
+                env = self.env(context=dict(self.env.context, lang=lang))
+                Send = env["account.followup.send"]
+                format_amount_once = Send._amount_formatter()
+                for currency in currencies:
+                    for amount in amounts:
+                        self.assertEqual(
+                            format_amount_once(amount, currency),
+                            format_amount(env, amount, currency),
+                            (amount, currency.name),
+                        )
+                format_date_once = Send._date_formatter()
+                for value in values + values:
+                    self.assertEqual(
+                        format_date_once(value), format_date(env, value), value
+                    )
 
     def test_letters_in_one_pdf(self):
         """wkhtmltopdf renders one PDF with a letter per customer."""
