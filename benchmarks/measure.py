@@ -393,7 +393,7 @@ class Measure:
         self.say = say
         email = bulk.run(self, count, "email", _rss_mb)
         stored = bulk.run(self, min(count, 1000), "pdf_stored", _rss_mb)
-        rendered = bulk.run(self, max(count // 50, 20), "pdf_rendered", _rss_mb)
+        rendered = bulk.run(self, max(count // 20, 20), "pdf_rendered", _rss_mb)
         judged = email["partners"] >= 1000
         self.target(
             "bulk email (customers/s)",

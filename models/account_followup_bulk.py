@@ -27,7 +27,7 @@ from psycopg2 import errors as pg_errors
 
 from odoo import api, models
 from odoo.exceptions import AccessError, RedirectWarning, UserError, ValidationError
-from odoo.tools import SQL, clean_context, split_every
+from odoo.tools import clean_context, split_every
 
 from .account_followup_send import (
     EMAIL_POST_CONTEXT,
@@ -253,61 +253,6 @@ class AccountFollowupExecution(models.AbstractModel):
                 bodies=invoice_bodies
             )
         partners.invalidate_recordset(FOLLOWUP_COMPUTED_FIELDS)
-
-    @api.model
-    def _cron_lock_many(self, partners):
-        """``_cron_lock`` for many partners in one query: {partner id: state} of
-        those locked now."""
-        if not partners:
-            return {}
-        self.env["res.partner"].flush_model(["active", "followup_reminder_type"])
-        self.env["account.followup.level"].flush_model(
-            ["active", "auto_execute", "company_id"]
-        )
-        self.env["mail.activity"].flush_model(
-            ["res_model", "res_id", "active", "activity_type_id"]
-        )
-        company = self.env.company
-        rows = self.env.execute_query(
-            SQL(
-                """SELECT p.id, p.active, p.followup_reminder_type ->> %(company_key)s,
-                          EXISTS (
-                              SELECT 1 FROM mail_activity a
-                               WHERE a.res_model = 'res.partner' AND a.res_id = p.id
-                                 AND a.active AND a.activity_type_id = ANY(%(types)s)
-                          )
-                     FROM res_partner p
-                    WHERE p.id = ANY(%(partners)s)
-                      FOR NO KEY UPDATE OF p SKIP LOCKED""",
-                company_key=str(company.id),
-                partners=partners.ids,
-                types=self._cron_pausing_activity_type_ids() or [0],
-            )
-        )
-        auto_level_ids = set(
-            self.env["account.followup.level"]
-            .search(
-                [
-                    ("company_id", "=", company.id),
-                    ("auto_execute", "=", True),
-                ]
-            )
-            .ids
-        )
-        states = {}
-        field = partners._fields["followup_reminder_type"]
-        for partner_id, active, reminder_type, paused in rows:
-            if reminder_type is None:
-                reminder_type = field.get_company_dependent_fallback(
-                    partners.browse(partner_id)
-                )
-            states[partner_id] = {
-                "active": active,
-                "automatic": (reminder_type or "automatic") == "automatic",
-                "paused": paused,
-                "auto_level_ids": auto_level_ids,
-            }
-        return states
 
 
 class AccountFollowupStatus(models.AbstractModel):

@@ -32,6 +32,14 @@ class AccountFollowupExecution(models.AbstractModel):
         that pauses the daily run may have been scheduled since the run selected
         it (``_cron_pausing_activity_type_ids``). None when someone else holds the
         customer."""
+        return self._cron_lock_many(partner).get(partner.id)
+
+    @api.model
+    def _cron_lock_many(self, partners):
+        """``_cron_lock`` of many partners in one query: {partner id: state} of
+        those locked now (the others are held by someone else)."""
+        if not partners:
+            return {}
         self.env["res.partner"].flush_model(["active", "followup_reminder_type"])
         self.env["account.followup.level"].flush_model(
             ["active", "auto_execute", "company_id"]
@@ -42,7 +50,7 @@ class AccountFollowupExecution(models.AbstractModel):
         company = self.env.company
         rows = self.env.execute_query(
             SQL(
-                """SELECT p.active, p.followup_reminder_type ->> %(company_key)s,
+                """SELECT p.id, p.active, p.followup_reminder_type ->> %(company_key)s,
                           EXISTS (
                               SELECT 1 FROM mail_activity a
                                WHERE a.res_model = 'res.partner' AND a.res_id = p.id
@@ -54,27 +62,30 @@ class AccountFollowupExecution(models.AbstractModel):
                                  AND lvl.auto_execute AND lvl.active
                           )
                      FROM res_partner p
-                    WHERE p.id = %(partner)s
+                    WHERE p.id = ANY(%(partners)s)
                       FOR NO KEY UPDATE OF p SKIP LOCKED""",
                 company_key=str(company.id),
                 company=company.id,
-                partner=partner.id,
+                partners=partners.ids,
                 types=self._cron_pausing_activity_type_ids() or [0],
             )
         )
-        if not rows:
-            return None
-        active, reminder_type, paused, auto_level_ids = rows[0]
-        if reminder_type is None:
-            # no value for this company: the default (ir.default, else automatic)
-            field = partner._fields["followup_reminder_type"]
-            reminder_type = field.get_company_dependent_fallback(partner)
-        return {
-            "active": active,
-            "automatic": (reminder_type or "automatic") == "automatic",
-            "paused": paused,
-            "auto_level_ids": set(auto_level_ids),
-        }
+        field = partners._fields["followup_reminder_type"]
+        states = {}
+        for partner_id, active, reminder_type, paused, auto_level_ids in rows:
+            if reminder_type is None:
+                # no value for this company: the default (ir.default, else
+                # automatic)
+                reminder_type = field.get_company_dependent_fallback(
+                    partners.browse(partner_id)
+                )
+            states[partner_id] = {
+                "active": active,
+                "automatic": (reminder_type or "automatic") == "automatic",
+                "paused": paused,
+                "auto_level_ids": set(auto_level_ids),
+            }
+        return states
 
     @api.model
     def _cron_still_automatic(self, partner, level, state):
