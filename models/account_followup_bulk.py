@@ -204,7 +204,6 @@ class AccountFollowupExecution(models.AbstractModel):
         """``_mark_done`` and ``_log`` of each customer, written together."""
         Status = self.env["account.followup.status"]
         Line = self.env["account.move.line"]
-        today = self.env.company._followup_today()
         stamps = defaultdict(list)
         stamped_by_partner = {}
         next_dates = defaultdict(list)
@@ -220,14 +219,7 @@ class AccountFollowupExecution(models.AbstractModel):
                     rows[partner.id], by_level, plans=batch.get("plans")
                 )
             ].append(partner.id)
-        stamped = Line
-        for level_id, line_ids in stamps.items():
-            lines = Line.browse(line_ids)
-            lines._followup_stamp(level_id, today)
-            stamped |= lines
-        self.env["account.followup.promise"]._clear_escalation(
-            stamped, pending=batch.get("escalations")
-        )
+        self._stamp(stamps, batch.get("escalations"))
         Partner = candidates[0][0].browse()
         for next_date, partner_ids in next_dates.items():
             Partner.browse(partner_ids).followup_next_action_date = next_date

@@ -375,6 +375,21 @@ class AccountFollowupExecution(models.AbstractModel):
         if rows is None:
             rows = Status._get_lines(partner)
         by_level = Status._pending_lines_by_level(rows)
+        stamped = self._stamp(by_level, batch.get("escalations"))
+        partner.followup_next_action_date = Status._next_action_date(
+            rows, by_level, plans=batch.get("plans")
+        )
+        partner.followup_actions_done = False
+        self._log(partner, level, descriptions, data, reminder, lines=stamped)
+
+    @api.model
+    def _stamp(self, by_level, escalations=None):
+        """Stamp the lines ``{level id: line ids}`` with their level and today's
+        date: the lines stamped. A broken promise covering them has escalated once
+        the next level is executed.
+
+        :param escalations: see ``account.followup.promise._clear_escalation``
+        """
         Line = self.env["account.move.line"]
         today = self.env.company._followup_today()
         stamped = Line
@@ -382,15 +397,10 @@ class AccountFollowupExecution(models.AbstractModel):
             lines = Line.browse(line_ids)
             lines._followup_stamp(level_id, today)
             stamped |= lines
-        # a broken promise has escalated once the next level is executed
         self.env["account.followup.promise"]._clear_escalation(
-            stamped, pending=batch.get("escalations")
+            stamped, pending=escalations
         )
-        partner.followup_next_action_date = Status._next_action_date(
-            rows, by_level, plans=batch.get("plans")
-        )
-        partner.followup_actions_done = False
-        self._log(partner, level, descriptions, data, reminder, lines=stamped)
+        return stamped
 
     @api.model
     def _mark_done_by_hand(self, partners):
