@@ -228,6 +228,8 @@ def run(measure, count, variant, rss):
         "max_batch_s": max(batches or [0]),
         "batches": len(batches),
         "rss_growth_mb": growth,
+        "rss_before_mb": rss_before,
+        "rss_peak_mb": max(rss_samples or [rss_before]),
         "mails_queued": mails,
         "smtp_calls": len(smtp_calls),
         "wkhtmltopdf_calls": len(pdf_calls),
@@ -236,7 +238,8 @@ def run(measure, count, variant, rss):
     measure.results[f"bulk_{variant}"] = result
     measure.say(
         "bulk %s: %s customers (of %s due) in %.1f s: %.1f customers/s, %.1f "
-        "queries/customer, %s batches (slowest %.2f s), RSS +%.0f MB, %s mails "
+        "queries/customer, %s batches (slowest %.2f s), RSS %.0f MB, +%.0f MB at "
+        "most after a batch, %s mails "
         "queued, wkhtmltopdf %s calls (%.1f documents each), result %s",
         variant,
         handled,
@@ -246,6 +249,7 @@ def run(measure, count, variant, rss):
         result["queries_per_partner"],
         len(batches),
         result["max_batch_s"],
+        rss_before,
         growth,
         mails,
         len(pdf_calls),
