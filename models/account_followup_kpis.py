@@ -98,23 +98,27 @@ class AccountFollowupAnalysis(models.AbstractModel):
                   JOIN account_move_line aml ON aml.id = r.line_id
                  WHERE r.found IS NULL
             ),
-            reminded_lines AS NOT MATERIALIZED (
-                -- the same lines, read again from the tables: PostgreSQL knows how
-                -- many there are (and chooses between one read of the
-                -- reconciliations and a lookup per line)
-                SELECT rel.line_id
-                  FROM account_followup_reminder_line_rel rel
-                  JOIN account_followup_reminder r ON r.id = rel.reminder_id
-                 WHERE %(filters)s
-            ),
             matched AS MATERIALIZED (
-                SELECT part.debit_move_id AS line_id, part.max_date, part.amount
-                  FROM account_partial_reconcile part
-                 WHERE part.debit_move_id IN (SELECT line_id FROM reminded_lines)
-                UNION ALL
-                SELECT part.credit_move_id, part.max_date, -part.amount
-                  FROM account_partial_reconcile part
-                 WHERE part.credit_move_id IN (SELECT line_id FROM reminded_lines)
+                -- each side of the reconciliations of the lines reminded; the
+                -- lines read again from the tables, where PostgreSQL knows how
+                -- many there are (one read of the reconciliations for many lines,
+                -- a lookup per line for a few)
+                SELECT s.line_id, s.max_date, s.amount
+                  FROM (
+                        SELECT part.debit_move_id AS line_id, part.max_date,
+                               part.amount
+                          FROM account_partial_reconcile part
+                        UNION ALL
+                        SELECT part.credit_move_id, part.max_date, -part.amount
+                          FROM account_partial_reconcile part
+                       ) s
+                 WHERE s.line_id IN (
+                        SELECT rel.line_id
+                          FROM account_followup_reminder_line_rel rel
+                          JOIN account_followup_reminder r
+                            ON r.id = rel.reminder_id
+                         WHERE %(filters)s
+                       )
             ),
             per_line AS (
                 SELECT rl.reminder_id,
@@ -301,19 +305,29 @@ class AccountFollowupAnalysis(models.AbstractModel):
         """[Σ of the posted customer invoices minus credit notes dated (accounting
         date) in each period], company currency, tax included (what the receivables
         hold)."""
+        # summed per day first (from account_move_followup_sales_idx), then per
+        # period: the entries are read once, not once per period
         rows = self.env.execute_query(
             SQL(
-                """SELECT p.idx, COALESCE(SUM(m.amount_total_signed), 0)
+                """WITH per_day AS (
+                       SELECT m.date, SUM(m.amount_total_signed) AS amount
+                         FROM account_move m
+                        WHERE m.company_id = %(company)s
+                          AND m.date BETWEEN %(first)s AND %(last)s
+                          AND m.state = 'posted'
+                          AND m.move_type IN ('out_invoice', 'out_refund')
+                     GROUP BY m.date
+                   )
+                   SELECT p.idx, COALESCE(SUM(d.amount), 0)
                      FROM unnest(%(starts)s::date[], %(ends)s::date[])
                           WITH ORDINALITY AS p(date_from, date_to, idx)
-                     JOIN account_move m
-                       ON m.date BETWEEN p.date_from AND p.date_to
-                    WHERE m.company_id = %(company)s
-                      AND m.state = 'posted'
-                      AND m.move_type IN ('out_invoice', 'out_refund')
+                     JOIN per_day d
+                       ON d.date BETWEEN p.date_from AND p.date_to
                  GROUP BY p.idx""",
                 starts=[start for start, _end in periods],
                 ends=[end for _start, end in periods],
+                first=min(start for start, _end in periods),
+                last=max(end for _start, end in periods),
                 company=company.id,
             )
         )
