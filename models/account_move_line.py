@@ -124,7 +124,9 @@ class AccountMoveLine(models.Model):
         the lines that are reconciled or still have a residual
         (``matched_line_predicate``), by id, with the columns the collection
         figures read of the lines of the reconciliations and of the reminders
-        (``account.followup.analysis``).
+        (``account.followup.analysis``); a third,
+        ``account_move_line_followup_balance_idx``, the balance of the posted lines
+        by account and date (the receivables on a date).
         """
         res = super().init()
         cr = self.env.cr
@@ -173,6 +175,17 @@ class AccountMoveLine(models.Model):
                 """,
                 matched_line_predicate(),
             )
+        )
+        # the receivables on any date (``account.followup.analysis.
+        # _receivables_at``): the balances of the posted lines by account and
+        # date, read from the index alone
+        cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS account_move_line_followup_balance_idx
+                ON account_move_line (account_id, date)
+                INCLUDE (company_id, balance)
+             WHERE parent_state = 'posted'
+            """
         )
         return res
 
