@@ -3,6 +3,7 @@ from . import res_company
 from . import account_followup_status
 from . import account_followup_status_search
 from . import account_followup_analysis
+from . import account_followup_analysis_totals
 from . import account_followup_kpis
 from . import account_followup_export
 from . import account_followup_send

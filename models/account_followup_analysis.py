@@ -236,6 +236,11 @@ class AccountFollowupAnalysis(models.AbstractModel):
         """The aging buckets per date (and per commercial partner when
         ``by_partner``): columns at_date, [partner_id,] amount_<bucket> for each of
         AGING_BUCKETS, total (see ``_residuals_query`` for the parameters)."""
+        if dates and not by_partner:
+            # the totals on past dates (the figures): summed from indexes
+            return self._aging_totals_query(
+                company, dates, partner_ids, counted_only, due_from
+            )
         residuals = self._residuals_query(
             company, dates, partner_ids, counted_only, due_from
         )

@@ -7,6 +7,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from .account_followup_analysis import AGING_BUCKETS
+from .account_followup_analysis_totals import matched_line_predicate
 
 # Days after a reminder within which a payment counts as its effect.
 EFFECT_WINDOWS = (7, 30)
@@ -70,27 +71,54 @@ class AccountFollowupAnalysis(models.AbstractModel):
         )
         return SQL(
             """
-            WITH rem AS (
+            WITH rem AS MATERIALIZED (
                 SELECT r.id, r.date
                   FROM account_followup_reminder r
                  WHERE %(filters)s
             ),
-            rl AS (
+            reminded AS MATERIALIZED (
+                -- the lines of each reminder, their balance read from the index of
+                -- the matched lines
                 SELECT rem.id AS reminder_id, rem.date AS rdate,
-                       aml.id AS line_id, aml.balance
+                       rel.line_id, aml.id AS found, aml.balance
                   FROM rem
                   JOIN account_followup_reminder_line_rel rel
                     ON rel.reminder_id = rem.id
-                  JOIN account_move_line aml ON aml.id = rel.line_id
+             LEFT JOIN account_move_line aml
+                    ON aml.id = rel.line_id AND %(matched_line)s
             ),
-            matched AS (
-                SELECT part.debit_move_id AS line_id, part.max_date, part.amount
-                  FROM account_partial_reconcile part
-                 WHERE part.debit_move_id IN (SELECT line_id FROM rl)
+            rl AS (
+                SELECT reminder_id, rdate, line_id, balance
+                  FROM reminded
+                 WHERE found IS NOT NULL
                 UNION ALL
-                SELECT part.credit_move_id, part.max_date, -part.amount
-                  FROM account_partial_reconcile part
-                 WHERE part.credit_move_id IN (SELECT line_id FROM rl)
+                -- a line neither reconciled nor with a residual: from the table
+                SELECT r.reminder_id, r.rdate, r.line_id, aml.balance
+                  FROM reminded r
+                  JOIN account_move_line aml ON aml.id = r.line_id
+                 WHERE r.found IS NULL
+            ),
+            matched AS MATERIALIZED (
+                -- each side of the reconciliations of the lines reminded; the
+                -- lines read again from the tables, where PostgreSQL knows how
+                -- many there are (one read of the reconciliations for many lines,
+                -- a lookup per line for a few)
+                SELECT s.line_id, s.max_date, s.amount
+                  FROM (
+                        SELECT part.debit_move_id AS line_id, part.max_date,
+                               part.amount
+                          FROM account_partial_reconcile part
+                        UNION ALL
+                        SELECT part.credit_move_id, part.max_date, -part.amount
+                          FROM account_partial_reconcile part
+                       ) s
+                 WHERE s.line_id IN (
+                        SELECT rel.line_id
+                          FROM account_followup_reminder_line_rel rel
+                          JOIN account_followup_reminder r
+                            ON r.id = rel.reminder_id
+                         WHERE %(filters)s
+                       )
             ),
             per_line AS (
                 SELECT rl.reminder_id,
@@ -102,15 +130,20 @@ class AccountFollowupAnalysis(models.AbstractModel):
              LEFT JOIN matched m ON m.line_id = rl.line_id
               GROUP BY rl.reminder_id, rl.line_id, rl.balance
             )
-            SELECT rem.id AS reminder_id,
+            -- from the table, not from rem: PostgreSQL then knows there is one
+            -- row per reminder (the queries that join it to the reminders rest on
+            -- that estimate)
+            SELECT r.id AS reminder_id,
                    COALESCE(SUM(pl.residual) FILTER (WHERE pl.residual > 0), 0)
                        AS reminded,
                    %(paid_totals)s
-              FROM rem
-         LEFT JOIN per_line pl ON pl.reminder_id = rem.id
-          GROUP BY rem.id
+              FROM account_followup_reminder r
+         LEFT JOIN per_line pl ON pl.reminder_id = r.id
+             WHERE %(filters)s
+          GROUP BY r.id
             """,
             filters=SQL(" AND ").join(filters),
+            matched_line=matched_line_predicate("aml"),
             paid=paid,
             paid_totals=paid_totals,
         )
@@ -272,19 +305,29 @@ class AccountFollowupAnalysis(models.AbstractModel):
         """[Σ of the posted customer invoices minus credit notes dated (accounting
         date) in each period], company currency, tax included (what the receivables
         hold)."""
+        # summed per day first (from account_move_followup_sales_idx), then per
+        # period: the entries are read once, not once per period
         rows = self.env.execute_query(
             SQL(
-                """SELECT p.idx, COALESCE(SUM(m.amount_total_signed), 0)
+                """WITH per_day AS (
+                       SELECT m.date, SUM(m.amount_total_signed) AS amount
+                         FROM account_move m
+                        WHERE m.company_id = %(company)s
+                          AND m.date BETWEEN %(first)s AND %(last)s
+                          AND m.state = 'posted'
+                          AND m.move_type IN ('out_invoice', 'out_refund')
+                     GROUP BY m.date
+                   )
+                   SELECT p.idx, COALESCE(SUM(d.amount), 0)
                      FROM unnest(%(starts)s::date[], %(ends)s::date[])
                           WITH ORDINALITY AS p(date_from, date_to, idx)
-                     JOIN account_move m
-                       ON m.date BETWEEN p.date_from AND p.date_to
-                    WHERE m.company_id = %(company)s
-                      AND m.state = 'posted'
-                      AND m.move_type IN ('out_invoice', 'out_refund')
+                     JOIN per_day d
+                       ON d.date BETWEEN p.date_from AND p.date_to
                  GROUP BY p.idx""",
                 starts=[start for start, _end in periods],
                 ends=[end for _start, end in periods],
+                first=min(start for start, _end in periods),
+                last=max(end for _start, end in periods),
                 company=company.id,
             )
         )

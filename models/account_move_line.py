@@ -9,6 +9,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, format_date
 
 from ..tools import FOLLOWUP_GROUPS
+from .account_followup_analysis_totals import matched_line_predicate
 from .account_followup_status import open_line_predicate
 
 # What only the follow-ups write (``_followup_stamp``): the memory of what was sent.
@@ -118,6 +119,14 @@ class AccountMoveLine(models.Model):
         clause implies its predicate: the status of all customers is an index-only
         scan of their open items instead of a visit of the table pages they are
         scattered over.
+
+        A second partial index, ``account_move_line_followup_matched_idx``, holds
+        the lines that are reconciled or still have a residual
+        (``matched_line_predicate``), by id, with the columns the collection
+        figures read of the lines of the reconciliations and of the reminders
+        (``account.followup.analysis``); a third,
+        ``account_move_line_followup_balance_idx``, the balance of the posted lines
+        by account and date (the receivables on a date).
         """
         res = super().init()
         cr = self.env.cr
@@ -150,6 +159,33 @@ class AccountMoveLine(models.Model):
                 """,
                 open_line_predicate(),
             )
+        )
+        # the lines the collection figures rebuild past open amounts from (the
+        # sides of the reconciliations, the lines reminded), by id, with the
+        # columns they read: an index-only lookup instead of a visit of the table
+        cr.execute(
+            SQL(
+                """
+                CREATE INDEX IF NOT EXISTS account_move_line_followup_matched_idx
+                    ON account_move_line (id)
+                    INCLUDE (account_id, company_id, partner_id, move_id, date,
+                             date_maturity, followup_excluded, reconciled,
+                             amount_residual, balance)
+                 WHERE %s
+                """,
+                matched_line_predicate(),
+            )
+        )
+        # the receivables on any date (``account.followup.analysis.
+        # _receivables_at``): the balances of the posted lines by account and
+        # date, read from the index alone
+        cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS account_move_line_followup_balance_idx
+                ON account_move_line (account_id, date)
+                INCLUDE (company_id, balance)
+             WHERE parent_state = 'posted'
+            """
         )
         return res
 
