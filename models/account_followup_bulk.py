@@ -491,10 +491,12 @@ class AccountFollowupSend(models.AbstractModel):
         if not pending:
             return
         context = clean_context(self.env.context)
+        # without the caller's default_* keys, as Odoo creates its notification
+        # emails
+        clean_env = self.env(context=context)
         mails = (
-            self.env["mail.mail"]
+            clean_env["mail.mail"]
             .sudo()
-            .with_context(context)
             .create([mail_values for _message, _ids, mail_values in pending])
         )
         notifications = []
@@ -512,9 +514,7 @@ class AccountFollowupSend(models.AbstractModel):
                 for recipient_id in recipient_ids
             ]
         if notifications:
-            self.env["mail.notification"].sudo().with_context(context).create(
-                notifications
-            )
+            clean_env["mail.notification"].sudo().create(notifications)
 
 
 class IrQweb(models.AbstractModel):

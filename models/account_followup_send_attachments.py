@@ -182,7 +182,7 @@ class AccountFollowupSend(models.AbstractModel):
                     stream.close()
         missing = [move_id for move_id in move_ids if not by_id.get(move_id)]
         if missing:
-            raise UserError(f"no document of its own for the invoices {missing}")
+            raise ValueError(f"no document of its own for the invoices {missing}")
         return {move_id: by_id[move_id] for move_id in move_ids}
 
     @api.model
@@ -296,7 +296,7 @@ class IrActionsReport(models.Model):
             debug=False
         )._prepare_html(html, report_model=report_sudo.model)
         if sorted(html_ids) != sorted(res_ids):
-            raise UserError(f"the report gave the documents {html_ids} for {res_ids}")
+            raise ValueError(f"the report gave the documents {html_ids} for {res_ids}")
         pdf = self._run_wkhtmltopdf(
             [_one_document(bodies, html_ids)],
             report_ref=report_ref,
@@ -364,7 +364,7 @@ def _split_document(pdf, res_ids):
             del page["/Annots"]
     pages = [starts.get(res_id) for res_id in res_ids]
     if None in pages or pages[0] != 0 or pages != sorted(set(pages)):
-        raise UserError(f"the pages of the invoices {res_ids} were not found: {pages}")
+        raise ValueError(f"the pages of the invoices {res_ids} were not found: {pages}")
     streams = {}
     for position, res_id in enumerate(res_ids):
         end = pages[position + 1] if position + 1 < len(pages) else reader.numPages

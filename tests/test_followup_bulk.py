@@ -5,6 +5,7 @@ email level executed together leaves exactly what executing them one by one
 leaves, in fewer queries; a batch that fails together is executed one by one."""
 
 import re
+from contextlib import suppress
 from unittest.mock import patch
 
 from freezegun import freeze_time
@@ -268,13 +269,10 @@ class TestFollowupBulk(FollowupCommon):
 
     def run_and_snapshot(self, one_by_one):
         """(totals, snapshot) of a daily run, undone afterwards."""
-        try:
-            with self.env.cr.savepoint():
-                totals = self.run_cron(one_by_one)
-                snapshot = self.snapshot()
-                raise Rollback
-        except Rollback:
-            pass
+        with suppress(Rollback), self.env.cr.savepoint():
+            totals = self.run_cron(one_by_one)
+            snapshot = self.snapshot()
+            raise Rollback
         self.env.invalidate_all()
         return totals, snapshot
 
@@ -331,14 +329,11 @@ class TestFollowupBulk(FollowupCommon):
 
     def test_batch_costs_fewer_queries(self):
         def run(one_by_one):
-            try:
-                with self.env.cr.savepoint():
-                    before = self.env.cr.sql_log_count
-                    totals = self.run_cron(one_by_one)
-                    count = self.env.cr.sql_log_count - before
-                    raise Rollback
-            except Rollback:
-                pass
+            with suppress(Rollback), self.env.cr.savepoint():
+                before = self.env.cr.sql_log_count
+                totals = self.run_cron(one_by_one)
+                count = self.env.cr.sql_log_count - before
+                raise Rollback
             self.env.invalidate_all()
             self.assertEqual(totals["processed"], 4)
             return count
