@@ -43,6 +43,29 @@ def aging_bucket_sql(at_date, due_date, current="current"):
     )
 
 
+def aging_columns_sql(amount):
+    """The columns ``amount_<bucket>`` of each of AGING_BUCKETS: the sum of
+    ``amount`` over the rows ``r`` (with ``at_date`` and ``due_date``) in that
+    bucket on their date."""
+    days = SQL("(r.at_date - r.due_date)")
+    buckets = {
+        "current": SQL("%s <= 0", days),
+        "1_30": SQL("%s BETWEEN 1 AND 30", days),
+        "31_60": SQL("%s BETWEEN 31 AND 60", days),
+        "61_90": SQL("%s BETWEEN 61 AND 90", days),
+        "90_plus": SQL("%s > 90", days),
+    }
+    return SQL(", ").join(
+        SQL(
+            "COALESCE(SUM(%s) FILTER (WHERE %s), 0) AS %s",
+            amount,
+            buckets[bucket],
+            SQL.identifier(f"amount_{bucket}"),
+        )
+        for bucket in AGING_BUCKETS
+    )
+
+
 class AccountFollowupAnalysis(models.AbstractModel):
     """The collection figures of DESIGN.md "Results": what the follow-ups achieve.
 
@@ -244,22 +267,7 @@ class AccountFollowupAnalysis(models.AbstractModel):
         residuals = self._residuals_query(
             company, dates, partner_ids, counted_only, due_from
         )
-        days = SQL("(r.at_date - r.due_date)")
-        buckets = {
-            "current": SQL("%s <= 0", days),
-            "1_30": SQL("%s BETWEEN 1 AND 30", days),
-            "31_60": SQL("%s BETWEEN 31 AND 60", days),
-            "61_90": SQL("%s BETWEEN 61 AND 90", days),
-            "90_plus": SQL("%s > 90", days),
-        }
-        columns = SQL(", ").join(
-            SQL(
-                "COALESCE(SUM(r.residual) FILTER (WHERE %s), 0) AS %s",
-                buckets[bucket],
-                SQL.identifier(f"amount_{bucket}"),
-            )
-            for bucket in AGING_BUCKETS
-        )
+        columns = aging_columns_sql(SQL("r.residual"))
         group = [SQL("r.at_date")]
         if by_partner:
             group.append(SQL("r.partner_id"))

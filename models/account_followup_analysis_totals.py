@@ -3,7 +3,7 @@
 from odoo import api, models
 from odoo.tools import SQL
 
-from .account_followup_analysis import AGING_BUCKETS
+from .account_followup_analysis import aging_columns_sql
 from .account_followup_status import open_line_predicate
 
 
@@ -102,22 +102,7 @@ class AccountFollowupAnalysis(models.AbstractModel):
                 conditions=SQL(" AND ").join(conditions),
             )
 
-        days = SQL("(r.at_date - r.due_date)")
-        buckets = {
-            "current": SQL("%s <= 0", days),
-            "1_30": SQL("%s BETWEEN 1 AND 30", days),
-            "31_60": SQL("%s BETWEEN 31 AND 60", days),
-            "61_90": SQL("%s BETWEEN 61 AND 90", days),
-            "90_plus": SQL("%s > 90", days),
-        }
-        columns = SQL(", ").join(
-            SQL(
-                "COALESCE(SUM(r.amount) FILTER (WHERE %s), 0) AS %s",
-                buckets[bucket],
-                SQL.identifier(f"amount_{bucket}"),
-            )
-            for bucket in AGING_BUCKETS
-        )
+        columns = aging_columns_sql(SQL("r.amount"))
         return SQL(
             """
             WITH sides AS MATERIALIZED (
