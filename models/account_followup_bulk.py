@@ -166,23 +166,13 @@ class AccountFollowupExecution(models.AbstractModel):
         rows = Status._get_lines_many(
             partners.browse([partner.id for partner, *_ in candidates])
         )
-        # sudo: see _create_reminder
-        reminders = (
-            self.env["account.followup.reminder"]
-            .sudo()
-            .with_context(
-                mail_create_nolog=True,
-                mail_create_nosubscribe=True,
-                tracking_disable=True,
-            )
-            .create(
-                [
-                    self._reminder_values(
-                        partner, level, data, rows[partner.id], origin, False
-                    )
-                    for partner, level, data, _checked in candidates
-                ]
-            )
+        reminders = self._create_reminders(
+            [
+                self._reminder_values(
+                    partner, level, data, rows[partner.id], origin, False
+                )
+                for partner, level, data, _checked in candidates
+            ]
         )
         items = [
             (partner, level, checked["email"], reminder)
@@ -194,9 +184,10 @@ class AccountFollowupExecution(models.AbstractModel):
             partner._followup_portal_ensure()
         descriptions = Send._send_emails_bulk(items, **batch)
         self._bulk_mark_done(candidates, reminders, rows, descriptions, origin, batch)
-        done = []
-        for (partner, *_rest), reminder in zip(candidates, reminders, strict=True):
-            done.append((partner, reminder))
+        done = [
+            (partner, reminder)
+            for (partner, *_rest), reminder in zip(candidates, reminders, strict=True)
+        ]
         return done, rest
 
     @api.model
@@ -293,9 +284,7 @@ class AccountFollowupSend(models.AbstractModel):
             items, values_list, strict=True
         ):
             posts.append((reminder.with_context(**EMAIL_POST_CONTEXT), values))
-            descriptions[partner.id] = self.env._(
-                "email to %(email)s", email=checked["email"]
-            )
+            descriptions[partner.id] = self._email_description(checked)
         messages = self._post_messages_bulk(posts)
         for (_partner, _level, checked, reminder), message in zip(
             items, messages, strict=True
@@ -447,7 +436,11 @@ class AccountFollowupSend(models.AbstractModel):
             base_mail_values = record._notify_by_email_get_base_mail_values(
                 message, additional_values={"auto_delete": True}
             )
-            batch_size = self._mail_batch_size()
+            # as _notify_thread_by_email: at most mail.batch_size recipients a mail
+            batch_size = (
+                int(self.env["ir.config_parameter"].sudo().get_param("mail.batch_size"))
+                or 50
+            )
             for (
                 _lang,
                 render_values,
@@ -470,19 +463,9 @@ class AccountFollowupSend(models.AbstractModel):
                     )
                     pending.append((message, list(chunk), mail_values))
         record._notify_thread_by_web_push(message, recipients_data, msg_values)
-        if hasattr(record, "_notify_thread_by_sms"):
-            record._notify_thread_by_sms(message, recipients_data, msg_vals=msg_values)
+        # (sms, a dependency, adds this step to _notify_thread)
+        record._notify_thread_by_sms(message, recipients_data, msg_vals=msg_values)
         return pending
-
-    @api.model
-    def _mail_batch_size(self):
-        cache = self.env.cr.cache.setdefault("account_payment_followup.bulk", {})
-        if "batch_size" not in cache:
-            cache["batch_size"] = (
-                int(self.env["ir.config_parameter"].sudo().get_param("mail.batch_size"))
-                or 50
-            )
-        return cache["batch_size"]
 
     @api.model
     def _notify_create(self, pending):

@@ -335,6 +335,13 @@ class AccountFollowupExecution(models.AbstractModel):
     @api.model
     def _create_reminder(self, partner, level, data, rows, origin, partial):
         """The reminder record of this execution: what it covered, who ran it."""
+        return self._create_reminders(
+            [self._reminder_values(partner, level, data, rows, origin, partial)]
+        )
+
+    @api.model
+    def _create_reminders(self, values_list):
+        """Reminder records of ``_reminder_values``, created together."""
         # sudo: nobody writes a reminder but the execution (billing users only read
         # them); see the class docstring for who gets here
         return (
@@ -345,7 +352,7 @@ class AccountFollowupExecution(models.AbstractModel):
                 mail_create_nosubscribe=True,
                 tracking_disable=True,
             )
-            .create(self._reminder_values(partner, level, data, rows, origin, partial))
+            .create(values_list)
         )
 
     @api.model

@@ -467,6 +467,12 @@ class AccountFollowupSend(models.AbstractModel):
                 "email_state": "queued",
             }
         )
+        return self._email_description(checked)
+
+    @api.model
+    def _email_description(self, checked):
+        """What the chatter says of a reminder email (``checked``: what
+        ``_check_email`` found)."""
         return self.env._("email to %(email)s", email=checked["email"])
 
     @api.model
