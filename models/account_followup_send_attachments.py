@@ -243,6 +243,13 @@ class AccountFollowupExecution(models.AbstractModel):
         customers = self._sudo_partners(partners)
         if attach_invoices:
             return customers
+        # no level of the company attaches its invoices (the usual plan): the
+        # batch's status is not computed here for nothing
+        if not self.env["account.followup.level"].search_count(
+            [("company_id", "=", self.env.company.id), ("attach_invoices", "=", True)],
+            limit=1,
+        ):
+            return partners.browse()
         return customers.filtered(
             lambda p: p.followup_level_id.attach_invoices
             and (channels is not None or p.followup_level_id.send_email)
