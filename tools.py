@@ -2,9 +2,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """What the follow-up models share: statuses, groups, channels, the wkhtmltopdf build."""
 
+import contextlib
 import functools
 import logging
 import subprocess
+import threading
+
+import odoo.fields
 
 from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
 
@@ -49,3 +53,52 @@ def wkhtmltopdf_prints_several_documents():
             "letters is printed as one document"
         )
     return several
+
+
+# html_sanitize of the same HTML with the same options, computed once in a block of
+# ``sanitize_once`` (per thread)
+_sanitize_memo = threading.local()
+
+
+@contextlib.contextmanager
+def sanitize_once():
+    """Within the block, the HTML fields of the records created or written in this
+    thread sanitize a given HTML with given options once.
+
+    Odoo sanitizes an HTML value when it writes it to the database and again when it
+    puts it in the cache: twice per message created. A batch of reminders posts the
+    same note on every invoice of a customer, and each reminder email once: the
+    result of ``html_sanitize`` (a pure function of its arguments) is kept for the
+    block. Blocks do not nest: the outer one keeps the results.
+    """
+    if getattr(_sanitize_memo, "results", None) is not None:
+        yield
+        return
+    install_sanitize_once()
+    _sanitize_memo.results = {}
+    try:
+        yield
+    finally:
+        _sanitize_memo.results = None
+
+
+def _memoized_html_sanitize(original):
+    @functools.wraps(original)
+    def html_sanitize(src, *args, **kwargs):
+        results = getattr(_sanitize_memo, "results", None)
+        if results is None or args or not isinstance(src, str):
+            return original(src, *args, **kwargs)
+        key = (type(src), src, tuple(sorted(kwargs.items())))
+        if key not in results:
+            results[key] = original(src, **kwargs)
+        return results[key]
+
+    html_sanitize.followup_memoized = True
+    return html_sanitize
+
+
+def install_sanitize_once():
+    """Let the HTML fields use ``sanitize_once`` (done by its first block, once per
+    server process; outside a block nothing changes)."""
+    if not getattr(odoo.fields.html_sanitize, "followup_memoized", False):
+        odoo.fields.html_sanitize = _memoized_html_sanitize(odoo.fields.html_sanitize)

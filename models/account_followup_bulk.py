@@ -29,6 +29,7 @@ from odoo import api, models
 from odoo.exceptions import AccessError, RedirectWarning, UserError, ValidationError
 from odoo.tools import clean_context, split_every
 
+from .. import tools as followup_tools
 from .account_followup_send import (
     EMAIL_POST_CONTEXT,
     STATEMENT_LINE_FIELDS,
@@ -42,6 +43,9 @@ _logger = logging.getLogger(__name__)
 BULK_MIN_PARTNERS = 2
 # the templates of a batch compiled once, while it renders (cursor cache key)
 RENDER_CACHE = "account_payment_followup.bulk_render"
+# the recipients of a batch's messages, found together while it posts (cursor cache
+# key, see MailFollowers._get_recipient_data)
+POST_CACHE = "account_payment_followup.bulk_post"
 CHECK_ERRORS = (UserError, AccessError, ValidationError, RedirectWarning)
 # what posting in bulk does instead of these methods (``_bulk_post_safe``)
 BULK_POST_METHODS = (
@@ -50,6 +54,7 @@ BULK_POST_METHODS = (
     "_notify_thread",
     "_notify_thread_by_email",
     "_notify_thread_by_inbox",
+    "_notify_thread_by_sms",
 )
 
 
@@ -82,7 +87,7 @@ class AccountFollowupExecution(models.AbstractModel):
         email; return the others, to be executed one by one. When the batch fails
         it is rolled back and every customer is returned."""
         try:
-            with self.env.cr.savepoint():
+            with self.env.cr.savepoint(), followup_tools.sanitize_once():
                 done, rest = self._bulk_run(partners, origin, **batch)
         except pg_errors.TransactionRollbackError:
             raise
@@ -306,8 +311,10 @@ class AccountFollowupSend(models.AbstractModel):
         notified (another one, installed later, is then used through
         ``message_post``, one message at a time)."""
         allowed = {"mail", "sms", "account_payment_followup"}
-        for name in BULK_POST_METHODS:
-            for cls in type(Model).__mro__:
+        methods = [(Model, name) for name in BULK_POST_METHODS]
+        methods.append((self.env["mail.followers"], "_get_recipient_data"))
+        for model, name in methods:
+            for cls in type(model).__mro__:
                 if name in vars(cls):
                     module = getattr(cls, "_module", None) or (
                         cls.__module__.split(".")[2]
@@ -404,16 +411,71 @@ class AccountFollowupSend(models.AbstractModel):
             )
             msg_values_list.append(msg_values)
         messages = Model._message_create(msg_values_list)
-        # read together what each notification reads of its message
-        messages.mapped("tracking_value_ids")
         pending = []
-        for record, message, msg_values in zip(
-            records, messages, msg_values_list, strict=True
-        ):
-            record._message_post_after_hook(message, msg_values)
-            pending += self._notify_prepare(record, message, msg_values)
+        cache = self.env.cr.cache
+        cache[POST_CACHE] = {
+            "recipients": self._bulk_recipients(records, msg_values_list)
+        }
+        try:
+            for record, message, msg_values in zip(
+                records, messages, msg_values_list, strict=True
+            ):
+                record._message_post_after_hook(message, msg_values)
+                # a message just posted has no tracking values (the notification
+                # would look for them, as message_post's)
+                pending += self._notify_prepare(
+                    record, message, {**msg_values, "tracking_value_ids": []}
+                )
+        finally:
+            cache.pop(POST_CACHE, None)
         self._notify_create(pending)
         return messages
+
+    @api.model
+    def _bulk_recipients(self, records, msg_values_list):
+        """What ``mail.followers._get_recipient_data`` answers for the message of
+        each record, found in two queries for the batch instead of one per
+        message: ``{(model, record id, message type, subtype id, partner ids):
+        {partner id: recipient data}}``. A record with followers of the message's
+        subtype is left out (its own query finds them)."""
+        Followers = self.env["mail.followers"]
+        prepared = {}
+        kinds = defaultdict(list)
+        for record, values in zip(records, msg_values_list, strict=True):
+            kinds[(values["message_type"], values["subtype_id"])].append(
+                (record, values)
+            )
+        for (message_type, subtype_id), items in kinds.items():
+            if message_type in ("sms", "user_notification") or not subtype_id:
+                continue
+            targets = items[0][0].browse([record.id for record, _values in items])
+            followed = Followers._get_recipient_data(
+                targets, message_type, subtype_id, pids=[]
+            )
+            pids = {pid for _record, values in items for pid in values["partner_ids"]}
+            direct = (
+                Followers._get_recipient_data(
+                    targets.browse(), message_type, subtype_id, pids=list(pids)
+                ).get(0, {})
+                if pids
+                else {}
+            )
+            for record, values in items:
+                if followed.get(record.id):
+                    continue
+                key = (
+                    record._name,
+                    record.id,
+                    message_type,
+                    subtype_id,
+                    frozenset(values["partner_ids"]),
+                )
+                prepared[key] = {
+                    pid: {**direct[pid], "groups": set(direct[pid]["groups"])}
+                    for pid in values["partner_ids"]
+                    if pid in direct
+                }
+        return prepared
 
     @api.model
     def _notify_prepare(self, record, message, msg_values):
@@ -463,8 +525,10 @@ class AccountFollowupSend(models.AbstractModel):
                     )
                     pending.append((message, list(chunk), mail_values))
         record._notify_thread_by_web_push(message, recipients_data, msg_values)
-        # (sms, a dependency, adds this step to _notify_thread)
-        record._notify_thread_by_sms(message, recipients_data, msg_vals=msg_values)
+        # (sms, a dependency, adds this step to _notify_thread; it sends nothing
+        # when no recipient is notified by SMS)
+        if any(r["notif"] == "sms" for r in recipients_data):
+            record._notify_thread_by_sms(message, recipients_data, msg_vals=msg_values)
         return pending
 
     @api.model
@@ -498,6 +562,27 @@ class AccountFollowupSend(models.AbstractModel):
             ]
         if notifications:
             clean_env["mail.notification"].sudo().create(notifications)
+
+
+class MailFollowers(models.Model):
+    _inherit = "mail.followers"
+
+    def _get_recipient_data(self, records, message_type, subtype_id, pids=None):
+        """The recipients of a message posted in bulk, found with the batch's
+        (``account.followup.send._bulk_recipients``)."""
+        prepared = (self.env.cr.cache.get(POST_CACHE) or {}).get("recipients")
+        if prepared and records and len(records) == 1:
+            key = (
+                records._name,
+                records.id,
+                message_type,
+                subtype_id,
+                frozenset(pids or ()),
+            )
+            found = prepared.pop(key, None)
+            if found is not None:
+                return {records.id: found}
+        return super()._get_recipient_data(records, message_type, subtype_id, pids=pids)
 
 
 class IrQweb(models.AbstractModel):

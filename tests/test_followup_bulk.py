@@ -9,12 +9,16 @@ from contextlib import suppress
 from unittest.mock import patch
 
 from freezegun import freeze_time
+from markupsafe import Markup
 
-from odoo.tests import tagged
+from odoo.tests import TransactionCase, tagged
+from odoo.tools import mail as mail_tools
 
+from odoo.addons.account_payment_followup import tools as followup_tools
 from odoo.addons.account_payment_followup.models import (
     account_followup_bulk as bulk_module,
 )
+from odoo.addons.mail.models import mail_followers
 
 from .common import FollowupCommon
 
@@ -327,6 +331,76 @@ class TestFollowupBulk(FollowupCommon):
             all(level for _line, level, _date in batch["Customer Two"]["stamps"])
         )
 
+    def test_followers_of_a_reminder_are_notified_as_one_by_one(self):
+        """A reminder that has followers of its messages (a module subscribing
+        someone, here an internal user and a contact) notifies them as
+        message_post does; the others get the recipients found for the batch."""
+        follower_user = self.env["res.users"].create(
+            {
+                "name": "Credit controller",
+                "login": "credit.controller",
+                "email": "controller@example.com",
+                "groups_id": [(6, 0, [self.env.ref("base.group_user").id])],
+                "notification_type": "email",
+            }
+        )
+        follower_contact = self.env["res.partner"].create(
+            {"name": "Collection agency", "email": "agency@example.com"}
+        )
+        Execution = type(self.env["account.followup.execution"])
+        original = Execution._create_reminders
+
+        def create_reminders(execution, values_list):
+            reminders = original(execution, values_list)
+            for reminder in reminders:
+                if reminder.partner_id == self.customer2:
+                    reminder.message_subscribe(
+                        (follower_user.partner_id | follower_contact).ids
+                    )
+            return reminders
+
+        # what reaches mail's query (through the batch's answers, or not)
+        Followers = mail_followers.Followers
+        original_data = Followers._get_recipient_data
+        asked = []
+
+        def recipient_data(followers, records, message_type, subtype_id, pids=None):
+            asked.append((records._name, len(records), tuple(pids or ())))
+            return original_data(followers, records, message_type, subtype_id, pids)
+
+        with (
+            patch.object(Execution, "_create_reminders", create_reminders),
+            patch.object(Followers, "_get_recipient_data", recipient_data),
+        ):
+            _totals, one = self.run_and_snapshot(one_by_one=True)
+            one_by_one_queries = len(asked)
+            asked.clear()
+            _totals, batch = self.run_and_snapshot(one_by_one=False)
+        for name in one:
+            with self.subTest(customer=name):
+                self.assertEqual(batch[name], one[name])
+        notified = {
+            partner_id
+            for partner_id, *_rest in batch["Customer Two"]["reminders"][0][
+                "notifications"
+            ]
+        }
+        self.assertEqual(
+            notified,
+            {
+                self.customer2.id,
+                follower_user.partner_id.id,
+                follower_contact.id,
+            },
+        )
+        self.assertEqual(one_by_one_queries, 4, "one by one: one query a message")
+        # the batch: the followers of the four reminders, the recipients of all,
+        # then customer two's own query (its reminder has followers)
+        self.assertEqual(
+            [(count, len(pids)) for _model, count, pids in asked],
+            [(4, 0), (0, 4), (1, 1)],
+        )
+
     def test_batch_costs_fewer_queries(self):
         def run(one_by_one):
             with suppress(Rollback), self.env.cr.savepoint():
@@ -446,3 +520,59 @@ class TestFollowupBulk(FollowupCommon):
         self.assertEqual(
             self.customer2.followup_status, "in_need_of_action", "still to do"
         )
+
+
+@tagged("post_install", "-at_install")
+class TestSanitizeOnce(TransactionCase):
+    """``tools.sanitize_once``: the HTML a batch writes sanitized once per block,
+    with the result html_sanitize gives."""
+
+    def test_same_result_computed_once_in_the_block(self):
+        html = Markup(
+            '<p onclick="steal()">Dear <b>customer</b><script>x()</script></p>'
+        )
+        expected = mail_tools.html_sanitize(html)
+        partner = self.env["res.partner"].create({"name": "Customer"})
+        calls = []
+
+        def counting(src, **kwargs):
+            if "Dear" in src:
+                calls.append(kwargs)
+            return mail_tools.html_sanitize(src, **kwargs)
+
+        memoized = followup_tools._memoized_html_sanitize(counting)
+
+        def log():
+            return partner._message_log_batch(bodies={partner.id: html})
+
+        with patch("odoo.fields.html_sanitize", memoized):
+            outside = log()
+            self.assertEqual(len(calls), 2, "Odoo: for the column and the cache")
+            with followup_tools.sanitize_once():
+                with followup_tools.sanitize_once():  # nested: the outer one keeps
+                    inside = log() | log()
+                self.assertEqual(len(calls), 3, "two messages of one body: once")
+                # other options: computed again, once
+                memoized(html, strip_style=True)
+                memoized(html, strip_style=True)
+                self.assertEqual(len(calls), 4)
+            log()
+            self.assertEqual(len(calls), 6, "after the block: as Odoo")
+        self.assertEqual(
+            {str(body) for body in (outside | inside).mapped("body")}, {expected}
+        )
+        self.assertIn("Dear <b>customer</b>", expected)
+        self.assertNotIn("script", expected)
+        self.assertNotIn("onclick", expected)
+
+    def test_installed_by_a_block(self):
+        import odoo.fields
+
+        with followup_tools.sanitize_once():
+            self.assertTrue(
+                getattr(odoo.fields.html_sanitize, "followup_memoized", False)
+            )
+            self.assertEqual(
+                odoo.fields.html_sanitize("<p>a<script>b</script></p>"),
+                mail_tools.html_sanitize("<p>a<script>b</script></p>"),
+            )
