@@ -5,20 +5,30 @@ wkhtmltopdf call, the stored PDFs reused, one failing invoice failing only its
 customer."""
 
 import base64
+import glob
 import io
 import math
+import os
 import re
 import shutil
 import subprocess
+import tempfile
+from types import SimpleNamespace
 from unittest.mock import patch
 
 from freezegun import freeze_time
 from markupsafe import Markup
 
-from odoo import Command
+from odoo import Command, http
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import config
 from odoo.tools.pdf import PdfFileReader
+
+from odoo.addons.account_payment_followup.models import (
+    account_followup_send_attachments as attachments_module,
+)
+from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
 
 from .common import FollowupCommon
 
@@ -54,33 +64,44 @@ class TestFollowupAttachments(FollowupCommon):
             "report.url", f"http://127.0.0.1:{config['http_port']}"
         )
         Report = type(self.env["ir.actions.report"])
+        # the wkhtmltopdf processes (their command), and how many ran at once
         self.wkhtmltopdf_calls = []
+        self.processes = []
+        self.at_once = []
+        # the invoices rendered for their PDFs, and for calls started ahead
         self.rendered = []
-        original_run = Report._run_wkhtmltopdf
+        self.started_ahead = []
         original_html = Report._render_qweb_html
-        calls = self.wkhtmltopdf_calls
-        rendered = self.rendered
+        original_popen = subprocess.Popen
+        wkhtmltopdf = _get_wkhtmltopdf_bin()
 
-        def run_wkhtmltopdf(report, bodies, *args, **kwargs):
-            if kwargs.get("report_ref") == INVOICE_REPORT:
-                calls.append(len(bodies))
-            return original_run(report, bodies, *args, **kwargs)
+        def popen(command, *args, **kwargs):
+            process = original_popen(command, *args, **kwargs)
+            if command[0] == wkhtmltopdf and "--version" not in command:
+                self.at_once.append(
+                    1 + sum(1 for other in self.processes if other.poll() is None)
+                )
+                self.wkhtmltopdf_calls.append(command)
+                self.processes.append(process)
+            return process
 
         def render_html(report, report_ref, docids, data=None):
             if report_ref != INVOICE_REPORT:
                 return original_html(report, report_ref, docids, data=data)
-            rendered.append(list(docids))
+            if report.env.context.get(attachments_module.START):
+                self.started_ahead.append(list(docids))
+            else:
+                self.rendered.append(list(docids))
             html, report_type = original_html(report, report_ref, docids, data=data)
             # a font of the system, which wkhtmltopdf writes as text that the test
             # reads (it draws the report's web font as outlines)
             html = ARTICLE.sub(lambda m: m.group(0) + SYSTEM_FONT, str(html))
             return Markup(html), report_type
 
-        for name, method in (
-            ("_run_wkhtmltopdf", run_wkhtmltopdf),
-            ("_render_qweb_html", render_html),
+        for patcher in (
+            patch.object(Report, "_render_qweb_html", render_html),
+            patch("subprocess.Popen", popen),
         ):
-            patcher = patch.object(Report, name, method)
             patcher.start()
             self.addCleanup(patcher.stop)
 
@@ -296,3 +317,144 @@ class TestFollowupAttachments(FollowupCommon):
                 lambda a, invoice=invoice: a.name == self.file_name(invoice)
             )
             self.assertIn(invoice.name, self.pdf_pages(attachment.raw)[0])
+
+    def assert_nothing_left(self):
+        """No wkhtmltopdf process still running, no file of a call left."""
+        self.assertTrue(all(p.poll() is not None for p in self.processes))
+        self.assertFalse(
+            glob.glob(os.path.join(tempfile.gettempdir(), "report.followup.*"))
+        )
+
+    def assert_invoices_attached(self, invoices):
+        for partner, moves in invoices.items():
+            attachments = self.emails(partner).attachment_ids
+            self.assertEqual(
+                sorted(attachments.mapped("name")),
+                sorted(self.file_name(move) for move in moves),
+            )
+            for move in moves:
+                attachment = attachments.filtered(
+                    lambda a, move=move: a.name == self.file_name(move)
+                )
+                self.assertIn(move.name, self.pdf_pages(attachment.raw)[0])
+
+    def test_calls_run_at_once(self):
+        """The calls of a batch run side by side: the next ones are started while
+        the first is printed; each invoice still gets its own PDF."""
+        invoices = {
+            self.customer: self.make_invoices(self.customer, 10),
+            self.customer2: self.make_invoices(self.customer2, 10),
+            self.customer3: self.make_invoices(self.customer3, 3),
+        }
+        summary = self.execute(self.customer | self.customer2 | self.customer3)
+        self.assertEqual(len(summary["processed"]), 3)
+        self.assertEqual(len(self.wkhtmltopdf_calls), 3, "one process per call")
+        self.assertEqual(self.started_ahead, self.rendered, "each call started ahead")
+        self.assertEqual(sorted(len(ids) for ids in self.rendered), [3, 10, 10])
+        self.assertEqual(self.at_once, [1, 2, 3], "started before the first ended")
+        self.assert_invoices_attached(invoices)
+        self.assert_nothing_left()
+
+    def test_call_started_ahead_that_fails_is_made_again(self):
+        """A process started ahead that fails: its invoices are rendered again,
+        one by one, as a failing call always was."""
+        invoices = {
+            self.customer: self.make_invoices(self.customer, 2),
+            self.customer2: self.make_invoices(self.customer2, 1),
+        }
+        Job = attachments_module._WkhtmltopdfJob
+        original = Job.result
+        results = []
+
+        def result(job, env):
+            pdf = original(job, env)
+            results.append(1)
+            if len(results) == 1:
+                raise UserError(env._("Wkhtmltopdf failed (error code: -11)."))
+            return pdf
+
+        with (
+            patch.object(attachments_module, "INVOICES_PER_CALL", 2),
+            patch.object(Job, "result", result),
+        ):
+            summary = self.execute(self.customer | self.customer2)
+        self.assertEqual(len(summary["processed"]), 2)
+        first, second = self.started_ahead
+        self.assertEqual(len(first), 2)
+        # the first call failed: its two invoices alone, then the second call
+        self.assertEqual(self.rendered, [first, first[:1], first[1:], second])
+        self.assertEqual(len(self.wkhtmltopdf_calls), 4, "two ahead, two alone")
+        self.assertEqual(len(results), 2, "the second call: its process")
+        self.assert_invoices_attached(invoices)
+        self.assert_nothing_left()
+
+    def test_call_rendered_differently_is_made_as_usual(self):
+        """A call whose invoices render otherwise in their turn than when it was
+        started ahead is made as usual; the process started ahead is stopped."""
+        invoices = {
+            self.customer: self.make_invoices(self.customer, 6),
+            self.customer2: self.make_invoices(self.customer2, 6),
+        }
+        Report = type(self.env["ir.actions.report"])
+        original = Report._render_qweb_html
+        renderings = []
+
+        def render_html(report, report_ref, docids, data=None):
+            html, report_type = original(report, report_ref, docids, data=data)
+            if report_ref == INVOICE_REPORT:
+                renderings.append(1)
+                html = Markup(
+                    ARTICLE.sub(
+                        lambda m: f"{m.group(0)}<span>{len(renderings)}</span>",
+                        str(html),
+                        count=1,
+                    )
+                )
+            return html, report_type
+
+        with (
+            patch.object(Report, "_render_qweb_html", render_html),
+            patch.object(attachments_module._logger, "info") as logged,
+        ):
+            summary = self.execute(self.customer | self.customer2)
+        self.assertEqual(len(summary["processed"]), 2)
+        self.assertEqual(len(self.started_ahead), 2)
+        self.assertEqual(len(self.wkhtmltopdf_calls), 4, "two ahead, two as usual")
+        self.assertIn("were not used", logged.call_args.args[0])
+        self.assertEqual(logged.call_args.args[1], 2)
+        self.assert_invoices_attached(invoices)
+        self.assert_nothing_left()
+
+    def test_call_started_ahead_in_a_request_has_its_session(self):
+        """Started ahead from a request (the Process button, a queue job), a call
+        gets the temporary session Odoo gives wkhtmltopdf, removed afterwards."""
+        invoices = {
+            self.customer: self.make_invoices(self.customer, 10),
+            self.customer2: self.make_invoices(self.customer2, 1),
+        }
+        fake_request = SimpleNamespace(
+            db=self.env.cr.dbname, session={"uid": self.env.uid, "login": "admin"}
+        )
+        saved = []
+        store = http.root.session_store
+        original_save = type(store).save
+
+        def save(session_store, session):
+            saved.append(session.sid)
+            return original_save(session_store, session)
+
+        with (
+            patch.object(attachments_module, "request", fake_request),
+            patch.object(type(store), "save", save),
+        ):
+            summary = self.execute(self.customer | self.customer2)
+        self.assertEqual(len(summary["processed"]), 2)
+        self.assertEqual(len(self.started_ahead), 2)
+        self.assertEqual(len(self.wkhtmltopdf_calls), 2)
+        self.assertEqual(len(saved), 2, "a session for each call started ahead")
+        for command in self.wkhtmltopdf_calls:
+            self.assertIn("--cookie-jar", command)
+        for sid in saved:
+            self.assertFalse(store.get(sid).get("uid"), "removed once printed")
+        self.assert_invoices_attached(invoices)
+        self.assert_nothing_left()
