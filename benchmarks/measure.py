@@ -372,11 +372,14 @@ class Measure:
             judged=judged,
         )
         self.target("cron batch of 50 (s)", max(batches), TARGETS["cron_batch_s"])
+        # extrapolated from a few dozen customers, the first batch's one-time
+        # allocations dominate: the growth over 10,000 customers is measured by
+        # the bulk measure (issue 18: "measured, not extrapolated"); printed only
         self.target(
             "peak RSS growth per 10k partners (MB, extrapolated)",
             growth * 10_000 / handled,
             TARGETS["rss_mb_10k"],
-            judged=judged,
+            judged=False,
         )
         self.checks.append(
             ("SMTP calls while processing", len(smtp_calls), "0", not smtp_calls)
