@@ -436,8 +436,8 @@ class AccountFollowupSend(models.AbstractModel):
         """What ``mail.followers._get_recipient_data`` answers for the message of
         each record, found in two queries for the batch instead of one per
         message: ``{(model, record id, message type, subtype id, partner ids):
-        {partner id: recipient data}}``. A record with followers of the message's
-        subtype is left out (its own query finds them)."""
+        {partner id: recipient data}}``. A record that has followers is left out
+        (its own query finds them, and which recipients follow it)."""
         Followers = self.env["mail.followers"]
         prepared = {}
         kinds = defaultdict(list)
@@ -449,9 +449,14 @@ class AccountFollowupSend(models.AbstractModel):
             if message_type in ("sms", "user_notification") or not subtype_id:
                 continue
             targets = items[0][0].browse([record.id for record, _values in items])
-            followed = Followers._get_recipient_data(
-                targets, message_type, subtype_id, pids=[]
-            )
+            # sudo: which documents have followers, whoever posts
+            followed = {
+                follower["res_id"]
+                for follower in Followers.sudo().search_read(
+                    [("res_model", "=", targets._name), ("res_id", "in", targets.ids)],
+                    ["res_id"],
+                )
+            }
             pids = {pid for _record, values in items for pid in values["partner_ids"]}
             direct = (
                 Followers._get_recipient_data(
@@ -461,7 +466,7 @@ class AccountFollowupSend(models.AbstractModel):
                 else {}
             )
             for record, values in items:
-                if followed.get(record.id):
+                if record.id in followed:
                     continue
                 key = (
                     record._name,

@@ -347,6 +347,7 @@ class TestFollowupBulk(FollowupCommon):
         follower_contact = self.env["res.partner"].create(
             {"name": "Collection agency", "email": "agency@example.com"}
         )
+        note = self.env.ref("mail.mt_note")
         Execution = type(self.env["account.followup.execution"])
         original = Execution._create_reminders
 
@@ -356,6 +357,11 @@ class TestFollowupBulk(FollowupCommon):
                 if reminder.partner_id == self.customer2:
                     reminder.message_subscribe(
                         (follower_user.partner_id | follower_contact).ids
+                    )
+                if reminder.partner_id == self.customer3:
+                    # its recipient follows it, but not its messages
+                    reminder.message_subscribe(
+                        self.customer3.ids, subtype_ids=[note.id]
                     )
             return reminders
 
@@ -394,11 +400,11 @@ class TestFollowupBulk(FollowupCommon):
             },
         )
         self.assertEqual(one_by_one_queries, 4, "one by one: one query a message")
-        # the batch: the followers of the four reminders, the recipients of all,
-        # then customer two's own query (its reminder has followers)
+        # the batch: the recipients of all, then the own query of the reminders
+        # of customers two and three (they have followers)
         self.assertEqual(
             [(count, len(pids)) for _model, count, pids in asked],
-            [(4, 0), (0, 4), (1, 1)],
+            [(0, 4), (1, 1), (1, 1)],
         )
 
     def test_batch_costs_fewer_queries(self):
