@@ -37,5 +37,7 @@ from . import account_followup_portal_access
 from . import res_partner_portal
 from . import account_followup_send_portal
 from . import account_followup_portal_answers
+from . import account_followup_pdf_calls
 from . import account_followup_send_attachments
 from . import account_followup_bulk
+from . import account_followup_bulk_post

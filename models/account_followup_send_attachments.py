@@ -21,39 +21,25 @@ the PDF is split per invoice (``ir.actions.report``, below); the links are
 removed from the PDFs attached. Those builds print no header or footer, for one
 invoice as for ten: the PDF of an invoice is the one Odoo prints alone.
 
-Most of a wkhtmltopdf call is spent waiting: Odoo gives each page the report's
-javascript delay (``report.print_delay``, a second by default) before printing
-it. The calls of a batch are therefore run ``INVOICE_CALLS_AT_ONCE`` at a time:
-each call is first prepared as Odoo prepares it (the same report, the same
-overrides of every module) up to the point where wkhtmltopdf is started, and
-started in the background (``ir.actions.report._run_wkhtmltopdf`` in
-``START`` mode); when its turn comes, the invoices are rendered again and the
-call with the very same arguments is answered by the PDF of the process started
-for it (a call whose arguments differ is run as usual).
+Most of a wkhtmltopdf call is spent waiting for the report's javascript delay:
+``INVOICE_CALLS_AT_ONCE`` calls of a batch run at a time, started ahead
+(``account_followup_pdf_calls.py``).
 """
 
 import io
 import logging
-import os
-import subprocess
-import tempfile
 from collections import OrderedDict
-from contextlib import closing
-from urllib.parse import urlparse
 
 import lxml.html
 from psycopg2 import errors as pg_errors
 
-from odoo import api, models, tools
+from odoo import api, models
 from odoo.exceptions import UserError
-from odoo.http import request, root
-from odoo.service import security
 from odoo.tools import split_every
 from odoo.tools.pdf import ArrayObject, NameObject, PdfFileReader, PdfFileWriter
 
-from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
-
 from .. import tools as followup_tools
+from .account_followup_pdf_calls import PDF_JOBS
 
 _logger = logging.getLogger(__name__)
 
@@ -72,21 +58,6 @@ MARKER_STYLE = (
 # wkhtmltopdf calls of a batch's invoices running at once (see the module's
 # docstring): each mostly waits for the report's javascript delay
 INVOICE_CALLS_AT_ONCE = 4
-# Cursor cache key: the wkhtmltopdf processes started ahead, by their arguments
-PDF_JOBS = "account_payment_followup.invoice_pdf_jobs"
-# Context key: prepare a call and start its wkhtmltopdf in the background
-START = "followup_invoice_pdf_start"
-# Odoo splits the tables of larger bodies before printing them: such a call is
-# not started ahead
-BODY_SIZE_LIMIT = 4 * 1024 * 1024
-
-
-class _Started(Exception):
-    """The call's wkhtmltopdf runs in the background (``START`` mode)."""
-
-
-class _NotStarted(Exception):
-    """The call cannot be started ahead: it is made when its turn comes."""
 
 
 class AccountFollowupSend(models.AbstractModel):
@@ -195,30 +166,6 @@ class AccountFollowupSend(models.AbstractModel):
                 for job in unused.values():
                     job.stop()
         return contents, failures
-
-    @api.model
-    def _pdf_start_ahead(self):
-        """Whether the calls of a batch can be started ahead: PDFs are rendered
-        (not the HTML of tests without ``force_report_rendering``)."""
-        return not (
-            (tools.config["test_enable"] or tools.config["test_file"])
-            and not self.env.context.get("force_report_rendering")
-        )
-
-    @api.model
-    def _invoice_pdfs_start(self, chunk):
-        """Prepare the call of ``chunk`` and start its wkhtmltopdf in the
-        background; nothing is kept of what the preparation did. A call that
-        cannot be started ahead, or fails, is made when its turn comes (and
-        reported there)."""
-        try:
-            self.with_context(**{START: True})._invoice_pdfs_render_call(chunk)
-        except (_Started, _NotStarted):
-            return
-        except pg_errors.TransactionRollbackError:
-            raise
-        except Exception as error:  # made again in its turn, which reports it
-            _logger.debug("invoices %s not started ahead: %s", chunk, error)
 
     @api.model
     def _invoice_pdfs_render_chunk(self, chunk, moves, contents, failures):
@@ -368,119 +315,6 @@ class AccountFollowupExecution(models.AbstractModel):
 class IrActionsReport(models.Model):
     _inherit = "ir.actions.report"
 
-    def _run_wkhtmltopdf(
-        self,
-        bodies,
-        report_ref=False,
-        header=None,
-        footer=None,
-        landscape=False,
-        specific_paperformat_args=None,
-        set_viewport_size=False,
-    ):
-        """The invoices of a batch, started ahead (see the module's docstring): in
-        ``START`` mode, start wkhtmltopdf in the background and stop there; in
-        their turn, the PDF of the process started with the same arguments."""
-        jobs = self.env.cr.cache.get(PDF_JOBS)
-        if jobs is None:
-            return super()._run_wkhtmltopdf(
-                bodies,
-                report_ref=report_ref,
-                header=header,
-                footer=footer,
-                landscape=landscape,
-                specific_paperformat_args=specific_paperformat_args,
-                set_viewport_size=set_viewport_size,
-            )
-        key = (
-            report_ref if isinstance(report_ref, str) else repr(report_ref),
-            tuple(bodies),
-            header,
-            footer,
-            landscape,
-            tuple(sorted((specific_paperformat_args or {}).items())),
-            set_viewport_size,
-        )
-        if self.env.context.get(START):
-            if key in jobs or any(len(body) >= BODY_SIZE_LIMIT for body in bodies):
-                raise _NotStarted()
-            jobs[key] = self._followup_wkhtmltopdf_start(
-                bodies,
-                report_ref=report_ref,
-                header=header,
-                footer=footer,
-                landscape=landscape,
-                specific_paperformat_args=specific_paperformat_args,
-                set_viewport_size=set_viewport_size,
-            )
-            raise _Started()
-        job = jobs.pop(key, None)
-        if job is None:
-            return super()._run_wkhtmltopdf(
-                bodies,
-                report_ref=report_ref,
-                header=header,
-                footer=footer,
-                landscape=landscape,
-                specific_paperformat_args=specific_paperformat_args,
-                set_viewport_size=set_viewport_size,
-            )
-        return job.result(self.env)
-
-    def _followup_wkhtmltopdf_start(
-        self,
-        bodies,
-        report_ref=False,
-        header=None,
-        footer=None,
-        landscape=False,
-        specific_paperformat_args=None,
-        set_viewport_size=False,
-    ):
-        """Start wkhtmltopdf as ``_run_wkhtmltopdf`` runs it (the same arguments,
-        files and session cookie), without waiting for it: a ``_WkhtmltopdfJob``."""
-        paperformat = (
-            self._get_report(report_ref).get_paperformat()
-            if report_ref
-            else self.get_paperformat()
-        )
-        command_args = self._build_wkhtmltopdf_args(
-            paperformat,
-            landscape,
-            specific_paperformat_args=specific_paperformat_args,
-            set_viewport_size=set_viewport_size,
-        )
-        job = _WkhtmltopdfJob()
-        try:
-            if request and request.db:
-                # as _run_wkhtmltopdf: a temporary session, for the report's links
-                session = root.session_store.new()
-                session.update({**request.session, "debug": "", "_trace_disable": True})
-                if session.uid:
-                    session.session_token = security.compute_session_token(
-                        session, self.env
-                    )
-                root.session_store.save(session)
-                job.session = session
-                domain = urlparse(self._get_report_url()).hostname
-                cookie = f"session_id={session.sid}; HttpOnly; domain={domain}; path=/;"
-                command_args += ["--cookie-jar", job.file("cookie_jar", ".txt", cookie)]
-            files_args = []
-            if header:
-                files_args += ["--header-html", job.file("header", ".html", header)]
-            if footer:
-                files_args += ["--footer-html", job.file("footer", ".html", footer)]
-            paths = [job.file("body", ".html", body) for body in bodies]
-            job.pdf_path = job.file("pdf", ".pdf", "")
-            job.start(
-                [_get_wkhtmltopdf_bin(), *command_args, *files_args, *paths]
-                + [job.pdf_path]
-            )
-        except Exception:
-            job.stop()
-            raise
-        return job
-
     def _render_qweb_pdf_prepare_streams(self, report_ref, data, res_ids=None):
         """The invoices of a follow-up batch (context key ``ONE_DOCUMENT``) with a
         wkhtmltopdf that prints one document per call: the pages of one document,
@@ -585,79 +419,3 @@ def _split_document(pdf, res_ids):
         writer.write(stream)
         streams[res_id] = stream
     return streams
-
-
-class _WkhtmltopdfJob:
-    """A wkhtmltopdf process started in the background, its files and session
-    (``ir.actions.report._followup_wkhtmltopdf_start``)."""
-
-    def __init__(self):
-        self.files = []
-        self.session = None
-        self.process = None
-        self.stderr = None
-        self.pdf_path = None
-
-    def file(self, kind, suffix, content):
-        fd, path = tempfile.mkstemp(suffix=suffix, prefix=f"report.followup.{kind}.")
-        self.files.append(path)
-        with closing(os.fdopen(fd, "wb")) as out:
-            out.write(content.encode())
-        return path
-
-    def start(self, command):
-        # the messages in a file: a full pipe would stop the process
-        self.stderr = tempfile.TemporaryFile()
-        self.process = subprocess.Popen(
-            command, stdout=subprocess.DEVNULL, stderr=self.stderr
-        )
-
-    def result(self, env):
-        """The PDF, once the process has ended; the errors of ``_run_wkhtmltopdf``
-        when it failed."""
-        try:
-            self.process.wait()
-            self.stderr.seek(0)
-            err = self.stderr.read().decode("utf-8", "replace")
-            if self.process.returncode not in (0, 1):
-                if self.process.returncode == -11:
-                    message = env._(
-                        "Wkhtmltopdf failed (error code: %(error_code)s). Memory "
-                        "limit too low or maximum file number of subprocess "
-                        "reached. Message : %(message)s",
-                        error_code=self.process.returncode,
-                        message=err[-1000:],
-                    )
-                else:
-                    message = env._(
-                        "Wkhtmltopdf failed (error code: %(error_code)s). "
-                        "Message: %(message)s",
-                        error_code=self.process.returncode,
-                        message=err[-1000:],
-                    )
-                _logger.warning(message)
-                raise UserError(message)
-            if err:
-                _logger.warning("wkhtmltopdf: %s", err)
-            with open(self.pdf_path, "rb") as pdf:
-                return pdf.read()
-        finally:
-            self.stop()
-
-    def stop(self):
-        """End the process if it still runs, remove its files and session."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-        if self.stderr is not None:
-            self.stderr.close()
-            self.stderr = None
-        if self.session is not None:
-            root.session_store.delete(self.session)
-            self.session = None
-        for path in self.files:
-            try:
-                os.unlink(path)
-            except OSError:
-                _logger.error("Error when trying to remove file %s", path)
-        self.files = []

@@ -26,6 +26,9 @@ from odoo.tools import config
 from odoo.tools.pdf import PdfFileReader
 
 from odoo.addons.account_payment_followup.models import (
+    account_followup_pdf_calls as pdf_calls_module,
+)
+from odoo.addons.account_payment_followup.models import (
     account_followup_send_attachments as attachments_module,
 )
 from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
@@ -88,7 +91,7 @@ class TestFollowupAttachments(FollowupCommon):
         def render_html(report, report_ref, docids, data=None):
             if report_ref != INVOICE_REPORT:
                 return original_html(report, report_ref, docids, data=data)
-            if report.env.context.get(attachments_module.START):
+            if report.env.context.get(pdf_calls_module.START):
                 self.started_ahead.append(list(docids))
             else:
                 self.rendered.append(list(docids))
@@ -362,7 +365,7 @@ class TestFollowupAttachments(FollowupCommon):
             self.customer: self.make_invoices(self.customer, 2),
             self.customer2: self.make_invoices(self.customer2, 1),
         }
-        Job = attachments_module._WkhtmltopdfJob
+        Job = pdf_calls_module._WkhtmltopdfJob
         original = Job.result
         results = []
 
@@ -444,7 +447,7 @@ class TestFollowupAttachments(FollowupCommon):
             return original_save(session_store, session)
 
         with (
-            patch.object(attachments_module, "request", fake_request),
+            patch.object(pdf_calls_module, "request", fake_request),
             patch.object(type(store), "save", save),
         ):
             summary = self.execute(self.customer | self.customer2)
