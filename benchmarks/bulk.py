@@ -168,7 +168,7 @@ def run(measure, count, variant, rss):
         raise AssertionError("SMTP must not be called by follow-ups")
 
     # the wkhtmltopdf processes (the calls started ahead included, see
-    # models/account_followup_send_attachments.py) and the invoices in each
+    # models/account_followup_pdf_calls.py) and the invoices in each
     from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
 
     binary = _get_wkhtmltopdf_bin()
